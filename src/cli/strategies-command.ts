@@ -1,0 +1,12 @@
+import { Command } from "@effect/cli"
+import { Console } from "effect"
+import { strategyCatalogue } from "../strategies/catalogue.js"
+
+/** `deal strategies`: every strategy with its rule, aliases and citation. */
+export const strategiesCommand = Command.make("strategies", {}, () =>
+  Console.log(
+    strategyCatalogue
+      .map((s) => `${s.name}${s.aliases.length ? ` (${s.aliases.join(", ")})` : ""}\n  ${s.doc.rule}\n  ${s.doc.citation}`)
+      .join("\n")
+  )
+).pipe(Command.withDescription("List the query strategies with their rules and citations."))

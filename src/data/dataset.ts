@@ -1,0 +1,62 @@
+import * as tf from "@tensorflow/tfjs-core"
+
+/**
+ * A labelled dataset held in typed arrays: example i's features are
+ * `x[i * featureSize .. (i + 1) * featureSize)`, shaped `shape` (e.g. [28, 28, 1]), and its
+ * class is `y[i]`, an index into `classNames`.
+ */
+export interface Dataset {
+  readonly name: string
+  readonly x: Float32Array
+  readonly shape: ReadonlyArray<number>
+  readonly y: Int32Array
+  readonly classNames: ReadonlyArray<string>
+}
+
+/** Train and test sets, and optionally a validation set split off the training data. */
+export interface DatasetSplits {
+  readonly train: Dataset
+  readonly test: Dataset
+  readonly validation?: Dataset
+}
+
+export const featureSize = (ds: Dataset): number => ds.shape.reduce((a, b) => a * b, 1)
+export const size = (ds: Dataset): number => ds.y.length
+export const numClasses = (ds: Dataset): number => ds.classNames.length
+
+/** The examples at `indices`, copied into a new dataset. */
+export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): Dataset => {
+  const f = featureSize(ds)
+  const x = new Float32Array(indices.length * f)
+  const y = new Int32Array(indices.length)
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j]
+    x.set(ds.x.subarray(i * f, (i + 1) * f), j * f)
+    y[j] = ds.y[i]
+  }
+  return { name, x, shape: ds.shape, y, classNames: ds.classNames }
+}
+
+/** The features of the examples at `indices` as one tensor [m, ...shape]. */
+export const featuresTensor = (ds: Dataset, indices: ArrayLike<number>): tf.Tensor => {
+  const f = featureSize(ds)
+  const x = new Float32Array(indices.length * f)
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j]
+    x.set(ds.x.subarray(i * f, (i + 1) * f), j * f)
+  }
+  return tf.tensor(x, [indices.length, ...ds.shape], "float32")
+}
+
+/** The features of examples [start, end) as a tensor, without copying the typed array. */
+export const featuresRange = (ds: Dataset, start: number, end: number): tf.Tensor => {
+  const f = featureSize(ds)
+  return tf.tensor(ds.x.subarray(start * f, end * f), [end - start, ...ds.shape], "float32")
+}
+
+/** Per-class counts of `y`. */
+export const classCounts = (y: ArrayLike<number>, classes: number): Int32Array => {
+  const counts = new Int32Array(classes)
+  for (let i = 0; i < y.length; i++) counts[y[i]]++
+  return counts
+}

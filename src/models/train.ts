@@ -1,0 +1,87 @@
+import * as tf from "@tensorflow/tfjs-core"
+import type * as tfl from "@tensorflow/tfjs-layers"
+import { Effect } from "effect"
+import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
+import type { RandomStream } from "../runtime/random.js"
+
+export interface TrainConfig {
+  readonly epochs: number
+  readonly batchSize: number
+  readonly learningRate: number
+}
+
+export interface EpochReport {
+  readonly epoch: number
+  readonly epochs: number
+  readonly loss: number
+}
+
+/** Mean categorical cross-entropy of predicted probabilities against one-hot targets. */
+export const crossEntropy = (probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar =>
+  tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1))) as tf.Scalar)
+
+/**
+ * Trains `model` with Adam on the examples `indices` of `ds`, labelled `labels` (the oracle's
+ * answers, aligned with `indices`). deal's own minibatch loop: the order of each epoch is a
+ * permutation from `rng` (tfjs's `fit` shuffles with Math.random), dropout masks come from the
+ * model's SeededDropout layers, and the regularisation losses of the model are added. Returns
+ * the mean training loss of the last epoch.
+ */
+export const fitModel = (
+  model: tfl.LayersModel,
+  ds: Dataset,
+  indices: Int32Array,
+  labels: Int32Array,
+  config: TrainConfig,
+  rng: RandomStream,
+  onEpoch: (report: EpochReport) => Effect.Effect<void> = () => Effect.void
+): Effect.Effect<number> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => ({
+      x: featuresTensor(ds, indices),
+      y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), numClasses(ds)), "float32")),
+      optimizer: tf.train.adam(config.learningRate)
+    })),
+    ({ optimizer, x, y }) => {
+      const n = indices.length
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
+      const runEpoch = (): number => {
+        const order = rng.permutation(n)
+        let total = 0
+        for (let start = 0; start < n; start += config.batchSize) {
+          const batch = order.subarray(start, Math.min(n, start + config.batchSize))
+          const cost = tf.tidy((): tf.Scalar => {
+            const idx = tf.tensor1d(batch, "int32")
+            const xb = tf.gather(x, idx)
+            const yb = tf.gather(y, idx)
+            return optimizer.minimize(
+              () => {
+                const probs = model.apply(xb, { training: true }) as tf.Tensor
+                const reg = model.calculateLosses()
+                return reg.length === 0 ? crossEntropy(probs, yb) : tf.addN([crossEntropy(probs, yb), ...reg]) as tf.Scalar
+              },
+              true,
+              vars
+            )!
+          })
+          total += cost.dataSync()[0] * batch.length
+          cost.dispose()
+        }
+        return n === 0 ? 0 : total / n
+      }
+      return Effect.iterate({ epoch: 0, loss: Number.NaN }, {
+        while: ({ epoch }) => epoch < config.epochs && n > 0,
+        body: ({ epoch }) =>
+          Effect.sync(runEpoch).pipe(
+            Effect.tap((loss) => onEpoch({ epoch: epoch + 1, epochs: config.epochs, loss })),
+            Effect.map((loss) => ({ epoch: epoch + 1, loss }))
+          )
+      }).pipe(Effect.map(({ loss }) => loss))
+    },
+    ({ optimizer, x, y }) =>
+      Effect.sync(() => {
+        optimizer.dispose()
+        x.dispose()
+        y.dispose()
+      })
+  )

@@ -1,0 +1,81 @@
+import { Effect, Layer } from "effect"
+import type { DatasetSplits } from "../data/dataset.js"
+import type { DataConfigError } from "../data/errors.js"
+import type { InitialSelection } from "../data/split.js"
+import type { ModelFactory } from "../models/model-factory.js"
+import type { TrainConfig } from "../models/train.js"
+import { Backend } from "../runtime/backend.js"
+import { Rng } from "../runtime/rng.js"
+import type { ReportError } from "../report/errors.js"
+import { maxRounds } from "../stopping/budget.js"
+import { anyOf, type StoppingCriterion } from "../stopping/criterion.js"
+import type { Strategy } from "../strategies/strategy.js"
+import { modelEvaluator } from "./evaluator.js"
+import { combineReporters, RunReporter, type RunSummary } from "./events.js"
+import { runLoop } from "./loop.js"
+import { groundTruthOracle } from "./oracle.js"
+import type { Progress } from "./progress.js"
+import { strategyQuerier } from "./querier.js"
+import { runDirectoryReporter } from "./run-directory.js"
+import { Oracle, type OracleError } from "./stages.js"
+import { modelTrainer } from "./trainer.js"
+
+export interface ActiveLearningConfig {
+  readonly data: DatasetSplits
+  readonly model: ModelFactory
+  readonly strategy: Strategy
+  readonly train: TrainConfig & { readonly warmStart?: boolean }
+  readonly nInitLabeled: number
+  readonly initialSelection?: InitialSelection
+  readonly nQuery: number
+  /** Acquisition rounds after round 0: the run has nRound + 1 rows unless it stops earlier. */
+  readonly nRound: number
+  readonly seed: number
+  /** More stopping criteria, besides the nRound budget. */
+  readonly stopping?: ReadonlyArray<StoppingCriterion<any>>
+  /** The annotator; by default the dataset's own labels. */
+  readonly oracle?: Oracle["Type"]
+  /** Another reporter (a dashboard, a logger), besides the run directory. */
+  readonly reporter?: RunReporter["Type"]
+  /** Run directory for spec.json and results; nothing is written without one. */
+  readonly out?: string
+  /** What to store as spec.json (defaults to the numeric part of this config). */
+  readonly spec?: unknown
+}
+
+/**
+ * One active-learning run from plain values: the default train, evaluate, score/select and
+ * oracle stages built from `config`, any of them replaceable (a model factory, a strategy,
+ * an oracle of your own), run by the same loop with the same outputs as `deal run`.
+ */
+export const activeLearning = (
+  config: ActiveLearningConfig
+): Effect.Effect<RunSummary, DataConfigError | OracleError | ReportError, Backend | Progress> =>
+  Effect.gen(function* () {
+    const backend = yield* Backend
+    const spec = config.spec ?? {
+      strategy: config.strategy.name,
+      nInitLabeled: config.nInitLabeled,
+      initialSelection: config.initialSelection ?? "random",
+      nQuery: config.nQuery,
+      nRound: config.nRound,
+      seed: config.seed,
+      ...config.train
+    }
+    const directory = config.out === undefined ? RunReporter.none : yield* runDirectoryReporter(config.out, { spec, backend: backend.name })
+    const reporter = config.reporter === undefined ? directory : combineReporters(directory, config.reporter)
+    const stages = Layer.mergeAll(
+      modelTrainer(config.model, config.train),
+      modelEvaluator,
+      strategyQuerier(config.strategy),
+      config.oracle === undefined ? groundTruthOracle(config.data.train) : Layer.succeed(Oracle, config.oracle),
+      Layer.succeed(RunReporter, reporter)
+    ).pipe(Layer.provideMerge(Rng.layer(config.seed)))
+    return yield* runLoop({
+      data: config.data,
+      nInitLabeled: config.nInitLabeled,
+      initialSelection: config.initialSelection ?? "random",
+      nQuery: config.nQuery,
+      stopping: anyOf([maxRounds(config.nRound), ...(config.stopping ?? [])])
+    }).pipe(Effect.provide(stages))
+  })

@@ -1,0 +1,17 @@
+import { Effect, Layer } from "effect"
+import { numClasses } from "../data/dataset.js"
+import { classificationMetrics } from "../models/metrics.js"
+import { predictProbabilities } from "../models/predict.js"
+import { Progress } from "./progress.js"
+import { Evaluator } from "./stages.js"
+
+/** The default `evaluate` stage: accuracy, macro-F1 and cross-entropy of the model's predictions. */
+export const modelEvaluator: Layer.Layer<Evaluator, never, Progress> = Layer.effect(
+  Evaluator,
+  Effect.map(Progress, (progress) => ({
+    evaluate: (model, data) =>
+      predictProbabilities(model, data, Int32Array.from({ length: data.y.length }, (_, i) => i), {
+        onBatch: (done, total) => progress.update("evaluate", done, total)
+      }).pipe(Effect.map((probs) => classificationMetrics(probs, data.y, numClasses(data))))
+  }))
+)

@@ -1,0 +1,47 @@
+import { Context, Data, Effect } from "effect"
+import type { ReportError } from "../report/errors.js"
+import type { Decision } from "../stopping/criterion.js"
+
+/** One row of the results table: the model of round r, and the query it made. */
+export interface RoundResult {
+  readonly round: number
+  /** Labels the round's model was trained on. */
+  readonly labeled: number
+  readonly accuracy: number
+  readonly macroF1: number
+  readonly testLoss: number
+  readonly trainLoss: number
+  readonly trainSeconds: number
+  readonly scoreSeconds: number
+  readonly selectSeconds: number
+  /** Pool indices queried after this round (empty in the last round). */
+  readonly queried: ReadonlyArray<number>
+}
+
+export type StopDecision = Extract<Decision, { readonly _tag: "Stop" }>
+
+export interface RunSummary {
+  readonly rounds: ReadonlyArray<RoundResult>
+  readonly stop: StopDecision & { readonly round: number; readonly labeled: number }
+}
+
+export type RunEvent = Data.TaggedEnum<{
+  RoundCompleted: { readonly result: RoundResult }
+  RunFinished: { readonly summary: RunSummary }
+}>
+export const RunEvent = Data.taggedEnum<RunEvent>()
+
+/** Where the loop's events go: a run directory, the console, a user's dashboard. */
+export class RunReporter extends Context.Tag("deal/RunReporter")<
+  RunReporter,
+  { readonly report: (event: RunEvent) => Effect.Effect<void, ReportError> }
+>() {
+  static readonly none = { report: () => Effect.void }
+}
+
+/** Sends every event to each reporter in turn. */
+export const combineReporters = (
+  ...reporters: ReadonlyArray<RunReporter["Type"]>
+): RunReporter["Type"] => ({
+  report: (event) => Effect.forEach(reporters, (r) => r.report(event), { discard: true })
+})

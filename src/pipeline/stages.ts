@@ -1,0 +1,64 @@
+import type * as tfl from "@tensorflow/tfjs-layers"
+import { Context, Data, type Effect, type Scope } from "effect"
+import type { Dataset } from "../data/dataset.js"
+import type { Pool } from "../data/pool.js"
+import type { ClassificationMetrics } from "../models/metrics.js"
+
+/** A model trained in one round; it lives until the round's scope closes. */
+export interface TrainedModel {
+  readonly model: tfl.LayersModel
+  /** Mean training loss of the last epoch. */
+  readonly loss: number
+}
+
+/** Stage `train`: a model fitted to the labelled set of this round. */
+export class Trainer extends Context.Tag("deal/Trainer")<
+  Trainer,
+  {
+    readonly train: (input: {
+      readonly round: number
+      readonly data: Dataset
+      /** Labelled pool indices, in acquisition order. */
+      readonly indices: Int32Array
+      /** The oracle's labels, aligned with `indices`. */
+      readonly labels: Int32Array
+    }) => Effect.Effect<TrainedModel, never, Scope.Scope>
+  }
+>() {}
+
+/** Stage `evaluate`: metrics of a model on a labelled set (the test set). */
+export class Evaluator extends Context.Tag("deal/Evaluator")<
+  Evaluator,
+  { readonly evaluate: (model: tfl.LayersModel, data: Dataset) => Effect.Effect<ClassificationMetrics> }
+>() {}
+
+export interface QueryResult {
+  readonly indices: Int32Array
+  /** Seconds spent computing what the strategy needs (probabilities, embeddings…). */
+  readonly scoreSeconds: number
+  /** Seconds spent choosing from the scores. */
+  readonly selectSeconds: number
+}
+
+/** Stages `score` and `select`: which unlabelled examples to query next. */
+export class Querier extends Context.Tag("deal/Querier")<
+  Querier,
+  {
+    readonly strategy: string
+    readonly query: (input: {
+      readonly round: number
+      readonly model: tfl.LayersModel
+      readonly data: Dataset
+      readonly pool: Pool
+      readonly k: number
+    }) => Effect.Effect<QueryResult>
+  }
+>() {}
+
+export class OracleError extends Data.TaggedError("OracleError")<{ readonly message: string }> {}
+
+/** The annotator: labels for the queried pool indices, aligned with them. */
+export class Oracle extends Context.Tag("deal/Oracle")<
+  Oracle,
+  { readonly label: (indices: Int32Array) => Effect.Effect<Int32Array, OracleError> }
+>() {}

@@ -1,0 +1,51 @@
+import * as tf from "@tensorflow/tfjs-core"
+import { Effect, Layer } from "effect"
+import { numClasses } from "../data/dataset.js"
+import type { ModelFactory } from "../models/model-factory.js"
+import { reseedDropout } from "../models/seeded-dropout.js"
+import { type TrainConfig, fitModel } from "../models/train.js"
+import { acquireDisposable } from "../runtime/tensors.js"
+import { Rng } from "../runtime/rng.js"
+import { Progress } from "./progress.js"
+import { Trainer } from "./stages.js"
+
+export interface ModelTrainerOptions extends TrainConfig {
+  /**
+   * Start each round from the previous round's weights instead of a fresh seeded
+   * initialisation (the default, as in Gal et al. 2017).
+   */
+  readonly warmStart?: boolean
+}
+
+/**
+ * The default `train` stage: builds the model with `factory` (seeded from
+ * `round r / init`), and fits it with deal's seeded minibatch loop (`round r / train`).
+ */
+export const modelTrainer = (factory: ModelFactory, options: ModelTrainerOptions): Layer.Layer<Trainer, never, Rng | Progress> =>
+  Layer.effect(
+    Trainer,
+    Effect.gen(function* () {
+      const rng = yield* Rng
+      const progress = yield* Progress
+      let previous: ReadonlyArray<Float32Array> | undefined
+      return {
+        train: ({ round, data, indices, labels }) =>
+          Effect.gen(function* () {
+            const init = rng.stream("round", round, "init")
+            const model = yield* acquireDisposable(() =>
+              factory({ inputShape: data.shape, numClasses: numClasses(data), seed: () => init.seed() })
+            )
+            if (options.warmStart && previous !== undefined) {
+              const weights = model.getWeights()
+              tf.tidy(() => model.setWeights(previous!.map((w, i) => tf.tensor(w, weights[i].shape))))
+            }
+            reseedDropout(model, rng.stream("round", round, "dropout").seed())
+            const loss = yield* fitModel(model, data, indices, labels, options, rng.stream("round", round, "train"), (r) =>
+              progress.update(`round ${round} train epoch`, r.epoch, r.epochs)
+            )
+            if (options.warmStart) previous = model.getWeights().map((w) => Float32Array.from(w.dataSync()))
+            return { model, loss }
+          })
+      }
+    })
+  )

@@ -1,0 +1,17 @@
+import type * as tf from "@tensorflow/tfjs-core"
+import { Effect, type Scope } from "effect"
+
+/** Anything with a `dispose` (tensors, layers models, optimizers). */
+export interface Disposable {
+  dispose(): unknown
+}
+
+/**
+ * Acquires a tensor (or model) that outlives a synchronous `tf.tidy`: it is disposed when the
+ * enclosing `Scope` closes, whether the scope succeeds, fails or is interrupted.
+ */
+export const acquireDisposable = <A extends Disposable>(make: () => A): Effect.Effect<A, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.sync(make), (a) => Effect.sync(() => void a.dispose()))
+
+export const acquireTensor = <T extends tf.Tensor>(make: () => T): Effect.Effect<T, never, Scope.Scope> =>
+  acquireDisposable(make)

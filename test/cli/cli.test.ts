@@ -1,0 +1,48 @@
+import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { describe, expect, it } from "vitest"
+
+// The CLI as a user runs it: the built bin (npm test builds first).
+const deal = (...args: Array<string>) =>
+  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+  )
+
+describe("deal run", () => {
+  it("documents every flag in --help", async () => {
+    const { stdout } = await deal("run", "--help")
+    for (const flag of ["dataset_name", "strategy_name", "n_init_labeled", "n_query", "n_round", "seed", "img_size", "out", "backend", "epochs", "model"]) {
+      expect(stdout).toContain(`--${flag}`)
+    }
+    expect(stdout).toContain("--n-round")
+  })
+
+  it("rejects a bad value with one line naming the flag and the allowed values", async () => {
+    const bad = await deal("run", "--strategy_name", "Bogus")
+    expect(bad.code).not.toBe(0)
+    const lines = (bad.stdout + bad.stderr).trim().split("\n")
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^--strategy_name: 'Bogus' is not one of random, RandomSampling, least-confidence, /)
+    const n = await deal("run", "--n_query", "0")
+    expect((n.stdout + n.stderr).trim()).toBe("--n_query: expected an integer ≥ 1, got '0'")
+    const b = await deal("run", "--backend", "gpu")
+    expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, tensorflow, wasm, cpu")
+  })
+
+  it("runs a small experiment with kebab-case aliases and prints the summary table", async () => {
+    const out = mkdtempSync(join(tmpdir(), "deal-cli-"))
+    const r = await deal(
+      "run", "--dataset-name", "mnist", "--strategy-name", "LeastConfidence", "--n-init-labeled", "20", "--n-query", "10",
+      "--n-round", "2", "--n_train", "500", "--n_test", "200", "--epochs", "2", "--seed", "5", "--out", out
+    )
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain("deal: backend ")
+    expect(r.stdout).toContain("|round|labeled|accuracy|")
+    expect(r.stdout).toContain("stopped by max-rounds after round 2 (40 labels)")
+    expect(readFileSync(join(out, "results.csv"), "utf8").trim().split("\n")).toHaveLength(4)
+  })
+})

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as tf from "@tensorflow/tfjs-core"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { runExperiment } from "../../src/pipeline/experiment.js"
+import { Progress } from "../../src/pipeline/progress.js"
+import { Backend } from "../../src/runtime/backend.js"
+
+const env = Layer.merge(Backend.layer("wasm"), Progress.silent)
+const spec = {
+  dataset: "mnist",
+  strategy: "MarginSampling",
+  model: "mlp",
+  nInitLabeled: 20,
+  nQuery: 20,
+  nRound: 4,
+  seed: 3,
+  nTrain: 1500,
+  nTest: 400,
+  epochs: 3
+}
+const tmp = () => mkdtempSync(join(tmpdir(), "deal-run-"))
+
+describe("the active-learning loop", () => {
+  it.effect("two runs with one seed write byte-identical results.csv", () =>
+    Effect.gen(function* () {
+      const [a, b] = [tmp(), tmp()]
+      yield* runExperiment(spec, { out: a })
+      yield* runExperiment(spec, { out: b })
+      const csv = readFileSync(join(a, "results.csv"), "utf8")
+      expect(readFileSync(join(b, "results.csv"), "utf8")).toBe(csv)
+      const lines = csv.trim().split("\n")
+      expect(lines[0]).toBe("round,labeled,accuracy,macro_f1,test_loss,train_loss")
+      expect(lines.slice(1).map((l) => l.split(",").slice(0, 2).join(","))).toEqual(["0,20", "1,40", "2,60", "3,80", "4,100"])
+      const json = JSON.parse(readFileSync(join(a, "results.json"), "utf8"))
+      expect(json.stop.criterion).toBe("max-rounds")
+      expect(json.rounds[0].queried).toHaveLength(20)
+      expect(json.rounds[4].queried).toHaveLength(0)
+      const saved = JSON.parse(readFileSync(join(a, "spec.json"), "utf8"))
+      expect(saved).toMatchObject({ ...spec, batchSize: 64, learningRate: 0.001, initialSelection: "random", warmStart: false })
+      // another seed gives another run
+      const c = tmp()
+      yield* runExperiment({ ...spec, seed: 4 }, { out: c })
+      expect(readFileSync(join(c, "results.csv"), "utf8")).not.toBe(csv)
+    }).pipe(Effect.provide(env))
+  )
+
+  it.effect("leaks no tensors: tf.memory().numTensors is the same after round 1 and after round N", () =>
+    Effect.gen(function* () {
+      const counts: Array<number> = []
+      const { activeLearning } = yield* Effect.promise(() => import("../../src/pipeline/active-learning.js"))
+      const { loadMnist } = yield* Effect.promise(() => import("../../src/data/mnist.js"))
+      const { subsample } = yield* Effect.promise(() => import("../../src/data/split.js"))
+      const { RandomStream } = yield* Effect.promise(() => import("../../src/runtime/random.js"))
+      const { galCnn } = yield* Effect.promise(() => import("../../src/models/gal-cnn.js"))
+      const { entropy } = yield* Effect.promise(() => import("../../src/strategies/uncertainty.js"))
+      const full = yield* loadMnist()
+      const data = {
+        train: subsample(full.train, 300, RandomStream.make(1)),
+        test: subsample(full.test, 100, RandomStream.make(2))
+      }
+      yield* activeLearning({
+        data,
+        model: galCnn(),
+        strategy: entropy,
+        train: { epochs: 2, batchSize: 16, learningRate: 1e-3, warmStart: true },
+        nInitLabeled: 10,
+        nQuery: 10,
+        nRound: 4,
+        seed: 1,
+        reporter: { report: (e) => Effect.sync(() => void (e._tag === "RoundCompleted" && counts.push(tf.memory().numTensors))) }
+      })
+      expect(counts).toHaveLength(5)
+      expect(new Set(counts.slice(1)).size).toBe(1)
+    }).pipe(Effect.provide(env))
+  )
+
+  it.effect("stops at the first budget that fires and says which", () =>
+    Effect.gen(function* () {
+      const dir = tmp()
+      const summary = yield* runExperiment({ ...spec, nRound: 10, stopping: ["max-labels=60"] }, { out: dir })
+      expect(summary.rounds.map((r) => r.labeled)).toEqual([20, 40, 60])
+      expect(summary.stop).toMatchObject({ criterion: "max-labels", round: 2, labeled: 60 })
+    }).pipe(Effect.provide(env))
+  )
+
+  it.effect("rejects a spec naming an unknown strategy, listing the known ones", () =>
+    Effect.gen(function* () {
+      const e = yield* Effect.flip(runExperiment({ ...spec, strategy: "bogus" }))
+      expect(e._tag).toBe("SpecError")
+      expect(e.message).toMatch(/^unknown strategy 'bogus': expected one of random, RandomSampling, /)
+    }).pipe(Effect.provide(env))
+  )
+})

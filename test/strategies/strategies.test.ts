@@ -1,0 +1,135 @@
+import * as tf from "@tensorflow/tfjs-core"
+import "@tensorflow/tfjs-backend-cpu"
+import fc from "fast-check"
+import { beforeAll, describe, expect, it } from "vitest"
+import { RandomStream } from "../../src/runtime/random.js"
+import { findStrategy, strategyCatalogue } from "../../src/strategies/catalogue.js"
+import type { Strategy } from "../../src/strategies/strategy.js"
+import { topK } from "../../src/strategies/top-k.js"
+import { entropy, entropyScore, leastConfidence, margin, marginScore, maxProbability } from "../../src/strategies/uncertainty.js"
+
+beforeAll(async () => {
+  await tf.setBackend("cpu")
+})
+
+/** A probability matrix: rows of positive weights normalised to sum to 1. */
+const probabilityMatrix = (maxRows = 40) =>
+  fc.integer({ min: 1, max: 6 }).chain((c) =>
+    fc.array(fc.array(fc.float({ min: Math.fround(0.001), max: 1, noNaN: true }), { minLength: c, maxLength: c }), { minLength: 1, maxLength: maxRows }).map(
+      (rows) => rows.map((r) => { const s = r.reduce((a, b) => a + b, 0); return r.map((v) => v / s) })
+    )
+  )
+
+const run = (strategy: Strategy, rows: Array<Array<number>>, candidates: Int32Array, k: number, seed: number) => {
+  const probabilities = tf.tensor2d(rows)
+  try {
+    return strategy.select({ candidates, k, probabilities, rng: RandomStream.make(seed, "select") })
+  } finally {
+    probabilities.dispose()
+  }
+}
+
+/** Candidates: distinct pool indices in increasing order, one per probability row. */
+const candidatesFor = (n: number, seed: number) => {
+  const r = RandomStream.make(seed, "candidates")
+  return r.sample(Int32Array.from({ length: 10 * n }, (_, i) => i), n).sort()
+}
+
+describe.each(strategyCatalogue.map((s) => [s.name, s] as const))("strategy %s", (_, strategy) => {
+  it("selects exactly min(k, |unlabelled|) distinct unlabelled indices, the same for the same seed", () => {
+    fc.assert(
+      fc.property(probabilityMatrix(), fc.integer({ min: 0, max: 50 }), fc.integer(), (rows, k, seed) => {
+        const candidates = candidatesFor(rows.length, seed)
+        const picked = run(strategy, rows, candidates, k, seed)
+        expect(picked.length).toBe(Math.min(k, rows.length))
+        expect(new Set(picked).size).toBe(picked.length)
+        const allowed = new Set(candidates)
+        for (const i of picked) expect(allowed.has(i)).toBe(true)
+        expect(Array.from(run(strategy, rows, candidates, k, seed))).toEqual(Array.from(picked))
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
+
+describe("uncertainty scores", () => {
+  const score = (f: (p: tf.Tensor2D) => tf.Tensor1D, rows: Array<Array<number>>) =>
+    Array.from(tf.tidy(() => f(tf.tensor2d(rows)).dataSync()))
+
+  it("are invariant under a permutation of the classes (property)", () => {
+    fc.assert(
+      fc.property(probabilityMatrix(10).chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows[0].map((_, i) => i), { minLength: rows[0].length }))), ([rows, perm]) => {
+        const permuted = rows.map((r) => perm.map((j) => r[j]))
+        for (const f of [maxProbability, marginScore, entropyScore]) {
+          const a = score(f, rows)
+          const b = score(f, permuted)
+          a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5))
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it("entropy is maximal, log C, at the uniform distribution (property)", () => {
+    fc.assert(
+      fc.property(probabilityMatrix(10), (rows) => {
+        const c = rows[0].length
+        const uniform = score(entropyScore, [new Array(c).fill(1 / c)])[0]
+        expect(uniform).toBeCloseTo(Math.log(c), 5)
+        for (const h of score(entropyScore, rows)) expect(h).toBeLessThanOrEqual(uniform + 1e-5)
+      })
+    )
+  })
+
+  // Worked by hand: margins 0.01, 0.85, 0.10; max-probabilities 0.50, 0.90, 0.40;
+  // entropies 0.742, 0.394, 1.089 nats.
+  const rows = [
+    [0.5, 0.49, 0.01],
+    [0.9, 0.05, 0.05],
+    [0.4, 0.3, 0.3]
+  ]
+  const candidates = Int32Array.from([10, 20, 30])
+
+  it("margin queries the smallest p1 − p2 (row 0), not the largest (MDALTH's bug picked row 1)", () => {
+    expect(score(marginScore, rows).map((v) => +v.toFixed(4))).toEqual([0.01, 0.85, 0.1])
+    expect(Array.from(run(margin, rows, candidates, 1, 1))).toEqual([10])
+    expect(Array.from(run(margin, rows, candidates, 2, 1))).toEqual([10, 30])
+  })
+
+  it("least confidence queries the lowest max-probability (row 2)", () => {
+    expect(Array.from(run(leastConfidence, rows, candidates, 1, 1))).toEqual([30])
+    expect(Array.from(run(leastConfidence, rows, candidates, 3, 1))).toEqual([30, 10, 20])
+  })
+
+  it("entropy queries the highest entropy (row 2, then row 0)", () => {
+    expect(score(entropyScore, rows).map((v) => +v.toFixed(3))).toEqual([0.742, 0.394, 1.089])
+    expect(Array.from(run(entropy, rows, candidates, 2, 1))).toEqual([30, 10])
+  })
+})
+
+describe("topK", () => {
+  it("breaks ties by the seed: all tied positions are reachable, the choice is reproducible", () => {
+    const scores = new Float32Array(10).fill(0.5)
+    const firsts = new Set<number>()
+    for (let seed = 0; seed < 200; seed++) firsts.add(topK(scores, 1, "highest", RandomStream.make(seed))[0])
+    expect(firsts.size).toBe(10)
+    expect(Array.from(topK(scores, 4, "highest", RandomStream.make(5)))).toEqual(Array.from(topK(scores, 4, "highest", RandomStream.make(5))))
+  })
+
+  it("puts NaN scores last in either direction", () => {
+    const scores = [Number.NaN, 1, 2]
+    expect(Array.from(topK(scores, 3, "highest", RandomStream.make(1)))).toEqual([2, 1, 0])
+    expect(Array.from(topK(scores, 3, "lowest", RandomStream.make(1)))).toEqual([1, 2, 0])
+  })
+})
+
+describe("findStrategy", () => {
+  it("accepts DalMax's class names as aliases", () => {
+    expect(findStrategy("RandomSampling")?.name).toBe("random")
+    expect(findStrategy("LeastConfidence")?.name).toBe("least-confidence")
+    expect(findStrategy("MarginSampling")?.name).toBe("margin")
+    expect(findStrategy("EntropySampling")?.name).toBe("entropy")
+    expect(findStrategy("entropysampling")?.name).toBe("entropy")
+    expect(findStrategy("nope")).toBeUndefined()
+  })
+})
