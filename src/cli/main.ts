@@ -14,6 +14,7 @@ const cli = Command.run(deal, { name: "deal", version: "0.1.0" })
 
 /** One line per failure: @effect/cli has printed its own validation errors already. */
 const report = (cause: Cause.Cause<unknown>) => {
+  if (Cause.isInterruptedOnly(cause)) return Effect.void
   const failure = Cause.failureOption(cause)
   if (failure._tag === "Some" && ValidationError.isValidationError(failure.value)) return Effect.void
   const e = failure._tag === "Some" ? failure.value : Cause.squash(cause)

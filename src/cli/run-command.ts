@@ -35,6 +35,9 @@ const options = {
 }
 
 const get = (o: Option.Option<number>) => Option.getOrThrow(o)
+/** `{ [key]: value }` when the flag was given, `{}` otherwise. */
+const given = <K extends string, A>(key: K, o: Option.Option<A>) =>
+  Option.match(o, { onNone: () => ({}), onSome: (value) => ({ [key]: value }) }) as Partial<Record<K, A>>
 
 /** `deal run`: one active-learning run, with DalMax's flags. */
 export const runCommand = Command.make("run", options, (o) =>
@@ -55,11 +58,11 @@ export const runCommand = Command.make("run", options, (o) =>
         learningRate: o.learningRate,
         warmStart: o.warmStart,
         stopping: Option.match(o.stopping, { onNone: () => [], onSome: (s) => s.split(",").filter((x) => x.trim() !== "") }),
-        ...Option.match(o.epochs, { onNone: () => ({}), onSome: (epochs) => ({ epochs }) }),
-        ...Option.match(o.batchSize, { onNone: () => ({}), onSome: (batchSize) => ({ batchSize }) }),
-        ...Option.match(o.imgSize, { onNone: () => ({}), onSome: (imgSize) => ({ imgSize }) }),
-        ...Option.match(o.nTrain, { onNone: () => ({}), onSome: (nTrain) => ({ nTrain }) }),
-        ...Option.match(o.nTest, { onNone: () => ({}), onSome: (nTest) => ({ nTest }) })
+        ...given("epochs", o.epochs),
+        ...given("batchSize", o.batchSize),
+        ...given("imgSize", o.imgSize),
+        ...given("nTrain", o.nTrain),
+        ...given("nTest", o.nTest)
       },
       { out }
     )

@@ -11,6 +11,8 @@ export interface Dataset {
   readonly shape: ReadonlyArray<number>
   readonly y: Int32Array
   readonly classNames: ReadonlyArray<string>
+  /** Per-example identifiers (an image's path, a row's id), written beside predictions. */
+  readonly ids?: ReadonlyArray<string>
 }
 
 /** Train and test sets, and optionally a validation set split off the training data. */
@@ -34,7 +36,8 @@ export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): D
     x.set(ds.x.subarray(i * f, (i + 1) * f), j * f)
     y[j] = ds.y[i]
   }
-  return { name, x, shape: ds.shape, y, classNames: ds.classNames }
+  const ids = ds.ids && Array.from(indices, (i) => ds.ids![i])
+  return { name, x, shape: ds.shape, y, classNames: ds.classNames, ...(ids ? { ids } : {}) }
 }
 
 /** The features of the examples at `indices` as one tensor [m, ...shape]. */

@@ -137,7 +137,8 @@ const convCase = (opts: { explicitPads: boolean; nchw: boolean; maxDilation: num
               : c.dataFormat === "NHWC"
                 ? [c.pad[1][0] + c.pad[1][1], c.pad[2][0] + c.pad[2][1]]
                 : [c.pad[2][0] + c.pad[2][1], c.pad[3][0] + c.pad[3][1]]
-      return feh <= c.h + padH && few <= c.w + padW
+      // (tfjs-core sizes a numeric pad's width with the filter height: require a positive size.)
+      return feh <= c.h + padH && few <= c.w + padW && dyShapeOf(c).every((v) => v > 0)
     })
 
 const describeCase = (c: ConvCase): string => JSON.stringify(c)
