@@ -3,7 +3,10 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   resolve: {
-    alias: { deal: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
+    alias: {
+      "deal/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+      deal: fileURLToPath(new URL("./src/index.ts", import.meta.url))
+    }
   },
   test: {
     include: ["test/**/*.test.ts"],

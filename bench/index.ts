@@ -1,22 +1,32 @@
 // `npm run bench`: conv kernels on wasm, a Gal CNN epoch on wasm vs cpu, seconds per AL round.
-// `npm run bench -- --quick` skips the AL rounds (about two minutes on 2 cores).
+// `npm run bench -- --quick` times cpu on one batch and skips the AL rounds; `-- --full` runs the
+// strategy benchmarks at the issue's sizes (N = 100,000 and 1,000,000; tens of minutes).
 import * as aq from "arquero"
 import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
 import { benchConvKernels } from "./conv-kernels.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
+import { benchStrategies } from "./strategies.js"
 
-const table = (rows: ReadonlyArray<object>) => aq.from(rows as Array<Record<string, unknown>>).toMarkdown()
+/** Rows as a Markdown table; a column a row lacks is left blank. */
+const table = (rows: ReadonlyArray<object>) => {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  const filled = rows.map((r) => Object.fromEntries(columns.map((c) => [c, (r as Record<string, unknown>)[c] ?? ""])))
+  return aq.from(filled).toMarkdown()
+}
 const quick = process.argv.includes("--quick")
 
 console.log("## Conv2D gradient kernels on wasm (ms per call; median)\n")
 console.log(table(await benchConvKernels()))
 
 console.log("\n## Gal CNN, one epoch on 512 MNIST images, batch 64\n")
-const epochs = await Effect.runPromise(benchGalCnnEpoch())
+const epochs = await Effect.runPromise(benchGalCnnEpoch(quick))
 const [wasm, cpu] = epochs
 console.log(table(epochs))
 console.log(`\nwasm (deal kernels) is ${(cpu.epoch_s / wasm.epoch_s).toFixed(1)}× faster than cpu per epoch`)
+
+console.log("\n## Strategies: time and peak RSS, deal vs the straightforward implementation (`--full` for N = 100,000 / 1,000,000)\n")
+console.log(table(benchStrategies({ full: process.argv.includes("--full") })))
 
 if (!quick) {
   console.log("\n## Seconds per round: MNIST, entropy, Gal CNN, 60,000-image pool, 10,000 test images\n")

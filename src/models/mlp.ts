@@ -8,9 +8,12 @@ export const mlp =
   ({ inputShape, numClasses, seed }) => {
     const hidden = options.hidden ?? 128
     const model = tfl.sequential()
-    model.add(tfl.layers.flatten({ inputShape: [...inputShape] }))
+    // Flat features (tabular, TF-IDF) need no flatten layer (tfjs's needs rank ≥ 3 inputs).
+    const flat = inputShape.length === 1
+    if (!flat) model.add(tfl.layers.flatten({ inputShape: [...inputShape] }))
     model.add(
       tfl.layers.dense({
+        ...(flat ? { inputShape: [...inputShape] } : {}),
         units: hidden,
         activation: "relu",
         kernelInitializer: tfl.initializers.glorotUniform({ seed: seed() })

@@ -8,14 +8,15 @@ import { Backend } from "../runtime/backend.js"
 import { Rng } from "../runtime/rng.js"
 import type { ReportError } from "../report/errors.js"
 import { maxRounds } from "../stopping/budget.js"
-import { anyOf, type StoppingCriterion } from "../stopping/criterion.js"
+import { anyOf } from "../stopping/combinators.js"
+import type { StoppingCriterion } from "../stopping/criterion.js"
 import type { Strategy } from "../strategies/strategy.js"
 import { modelEvaluator } from "./evaluator.js"
 import { combineReporters, RunReporter, type RunSummary } from "./events.js"
-import { runLoop } from "./loop.js"
+import { type LoopResume, runLoop } from "./loop.js"
 import { groundTruthOracle } from "./oracle.js"
 import type { Progress } from "./progress.js"
-import { strategyQuerier } from "./querier.js"
+import { type QuerierOptions, strategyQuerier } from "./querier.js"
 import { runDirectoryReporter } from "./run-directory.js"
 import { Oracle, type OracleError } from "./stages.js"
 import { modelTrainer } from "./trainer.js"
@@ -37,10 +38,14 @@ export interface ActiveLearningConfig {
   readonly oracle?: Oracle["Type"]
   /** Another reporter (a dashboard, a logger), besides the run directory. */
   readonly reporter?: RunReporter["Type"]
+  /** MC-dropout passes T and pool subsampling for the score stage (see `QuerierOptions`). */
+  readonly query?: QuerierOptions
   /** Run directory for spec.json and results; nothing is written without one. */
   readonly out?: string
   /** What to store as spec.json (defaults to the numeric part of this config). */
   readonly spec?: unknown
+  /** Continue from a checkpoint (see `resumeExperiment`); `weights` warm-start the next round. */
+  readonly resume?: LoopResume & { readonly weights?: ReadonlyArray<Float32Array> }
 }
 
 /**
@@ -62,12 +67,21 @@ export const activeLearning = (
       seed: config.seed,
       ...config.train
     }
-    const directory = config.out === undefined ? RunReporter.none : yield* runDirectoryReporter(config.out, { spec, backend: backend.name })
+    const resume = config.resume
+    const directory =
+      config.out === undefined
+        ? RunReporter.none
+        : yield* runDirectoryReporter(config.out, {
+            spec,
+            backend: backend.name,
+            test: config.data.test,
+            ...(resume === undefined ? {} : { existing: resume })
+          })
     const reporter = config.reporter === undefined ? directory : combineReporters(directory, config.reporter)
     const stages = Layer.mergeAll(
-      modelTrainer(config.model, config.train),
+      modelTrainer(config.model, { ...config.train, ...(resume?.weights === undefined ? {} : { initialWeights: resume.weights }) }),
       modelEvaluator,
-      strategyQuerier(config.strategy),
+      strategyQuerier(config.strategy, config.query),
       config.oracle === undefined ? groundTruthOracle(config.data.train) : Layer.succeed(Oracle, config.oracle),
       Layer.succeed(RunReporter, reporter)
     ).pipe(Layer.provideMerge(Rng.layer(config.seed)))
@@ -76,6 +90,7 @@ export const activeLearning = (
       nInitLabeled: config.nInitLabeled,
       initialSelection: config.initialSelection ?? "random",
       nQuery: config.nQuery,
-      stopping: anyOf([maxRounds(config.nRound), ...(config.stopping ?? [])])
+      stopping: anyOf([...(config.stopping ?? []), maxRounds(config.nRound)]),
+      ...(resume === undefined ? {} : { resume })
     }).pipe(Effect.provide(stages))
   })

@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import { numClasses } from "../data/dataset.js"
-import { classificationMetrics } from "../models/metrics.js"
+import { argmaxRows, classificationMetrics } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"
 import { Progress } from "./progress.js"
 import { Evaluator } from "./stages.js"
@@ -12,6 +12,11 @@ export const modelEvaluator: Layer.Layer<Evaluator, never, Progress> = Layer.eff
     evaluate: (model, data) =>
       predictProbabilities(model, data, Int32Array.from({ length: data.y.length }, (_, i) => i), {
         onBatch: (done, total) => progress.update("evaluate", done, total)
-      }).pipe(Effect.map((probs) => classificationMetrics(probs, data.y, numClasses(data))))
+      }).pipe(
+        Effect.map((probs) => ({
+          metrics: classificationMetrics(probs, data.y, numClasses(data)),
+          predicted: argmaxRows(probs, numClasses(data))
+        }))
+      )
   }))
 )

@@ -1,6 +1,7 @@
 import { Context, Data, Effect } from "effect"
 import type { ReportError } from "../report/errors.js"
-import type { Decision } from "../stopping/criterion.js"
+import type { ModelArtifacts } from "../models/weights.js"
+import type { Decision, Observation, QueriedObservation } from "../stopping/criterion.js"
 
 /** One row of the results table: the model of round r, and the query it made. */
 export interface RoundResult {
@@ -23,10 +24,30 @@ export type StopDecision = Extract<Decision, { readonly _tag: "Stop" }>
 export interface RunSummary {
   readonly rounds: ReadonlyArray<RoundResult>
   readonly stop: StopDecision & { readonly round: number; readonly labeled: number }
+  /** The last round's predicted class for each test example. */
+  readonly testPredicted: Int32Array
+}
+
+/**
+ * Everything needed to continue a run after round r (with the results and observations of
+ * rounds 0..r): the pool once round r's query was labelled, and round r's model.
+ */
+export interface LoopCheckpoint {
+  readonly round: number
+  /** Labelled pool indices in acquisition order, round r's query included. */
+  readonly labeled: Int32Array
+  /** The oracle's labels, aligned with `labeled`. */
+  readonly labels: Int32Array
+  /** What round r's model thought of the batch it queried, for round r + 1's observation. */
+  readonly queried?: QueriedObservation
+  /** Whether the run stopped at round r. */
+  readonly finished: boolean
+  /** Round r's model (topology and weights). */
+  readonly model: ModelArtifacts
 }
 
 export type RunEvent = Data.TaggedEnum<{
-  RoundCompleted: { readonly result: RoundResult }
+  RoundCompleted: { readonly result: RoundResult; readonly observation: Observation; readonly checkpoint: LoopCheckpoint }
   RunFinished: { readonly summary: RunSummary }
 }>
 export const RunEvent = Data.taggedEnum<RunEvent>()

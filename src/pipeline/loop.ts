@@ -1,17 +1,32 @@
 import { Effect } from "effect"
 import type { DatasetSplits } from "../data/dataset.js"
 import { numClasses, size } from "../data/dataset.js"
-import type { DataConfigError } from "../data/errors.js"
-import { labelIndices, poolFromLabeled, unlabeledCount, type Pool } from "../data/pool.js"
+import { DataConfigError } from "../data/errors.js"
+import { labelIndices, poolFromLabeled, unlabeledCount, unlabeledIndices, type Pool } from "../data/pool.js"
 import { type InitialSelection, initialIndices } from "../data/split.js"
+import { summarizeProbabilities } from "../models/metrics.js"
+import { predictProbabilities } from "../models/predict.js"
+import { modelArtifacts } from "../models/weights.js"
+import type { ReportError } from "../report/errors.js"
 import { Rng } from "../runtime/rng.js"
 import { timedSeconds } from "../runtime/timing.js"
-import { anyOf, type StoppingCriterion } from "../stopping/criterion.js"
 import { poolExhausted } from "../stopping/budget.js"
-import type { ReportError } from "../report/errors.js"
+import { anyOf } from "../stopping/combinators.js"
+import type { Observation, QueriedObservation, StoppingCriterion } from "../stopping/criterion.js"
 import { type RoundResult, RunEvent, RunReporter, type RunSummary } from "./events.js"
 import { Progress } from "./progress.js"
 import { Evaluator, Oracle, type OracleError, Querier, Trainer } from "./stages.js"
+
+/** Where a resumed run picks up: the checkpoint of its last complete round and what came before. */
+export interface LoopResume {
+  /** Labelled indices in acquisition order and their labels, after the last complete round. */
+  readonly labeled: Int32Array
+  readonly labels: Int32Array
+  readonly queried?: QueriedObservation
+  /** Results and observations of rounds 0..r. */
+  readonly rounds: ReadonlyArray<RoundResult>
+  readonly observations: ReadonlyArray<Observation>
+}
 
 export interface LoopConfig {
   readonly data: DatasetSplits
@@ -20,13 +35,20 @@ export interface LoopConfig {
   readonly nQuery: number
   /** When to stop; the loop also stops when the pool is exhausted. */
   readonly stopping: StoppingCriterion<any>
+  /** Size of the stop set, a seeded sample of the initial unlabelled pool (default 2,000). */
+  readonly stopSetSize?: number
+  /** Continue a run from its last complete round instead of starting afresh. */
+  readonly resume?: LoopResume
 }
 
 /**
- * The active-learning loop. Round r: train on the labelled set → evaluate on the test set →
- * ask the stopping criterion → (unless it stops) score and select `nQuery` unlabelled examples →
- * the oracle labels them. Every round emits a `RoundCompleted` event; the run ends with
- * `RunFinished`. Each round's model and tensors live in the round's scope and are freed with it.
+ * The active-learning loop. Round r: train on the labelled set → evaluate on the test (and
+ * validation) set → observe the stop set → ask the stopping criterion → (unless it stops)
+ * score and select `nQuery` unlabelled examples → the oracle labels them. Every round emits a
+ * `RoundCompleted` event with its results row, its observation and a checkpoint; the run ends
+ * with `RunFinished`. Each round's model and tensors live in the round's scope and are freed
+ * with it. Every random choice of round r comes from streams named for r, so a run resumed
+ * after round r continues exactly as the uninterrupted run would.
  */
 export const runLoop = (
   config: LoopConfig
@@ -43,9 +65,11 @@ export const runLoop = (
     const reporter = yield* RunReporter
     const progress = yield* Progress
     const rng = yield* Rng
-    const { train, test } = config.data
+    const { train, test, validation } = config.data
+    const classes = numClasses(train)
     const stopping = anyOf([config.stopping, poolExhausted])
-    const started = Date.now()
+    const resume = config.resume
+    const started = Date.now() - 1000 * (resume?.observations.at(-1)?.elapsedSeconds ?? 0)
 
     const labels = new Int32Array(size(train)).fill(-1)
     const acquire = (pool: Pool, indices: Int32Array) =>
@@ -54,56 +78,101 @@ export const runLoop = (
         return labelIndices(pool, indices)
       })
 
-    const initial = yield* initialIndices(train.y, numClasses(train), config.nInitLabeled, config.initialSelection, rng.stream("initial"))
-    let pool = yield* acquire(poolFromLabeled(size(train), []), initial)
+    const initial = yield* initialIndices(train.y, classes, config.nInitLabeled, config.initialSelection, rng.stream("initial"))
+    const stopSet = rng.stream("stop-set").sample(unlabeledIndices(poolFromLabeled(size(train), initial)), config.stopSetSize ?? 2000).sort()
+    let pool: Pool
     let state = stopping.initial
+    let queried: QueriedObservation | undefined
     const rounds: Array<RoundResult> = []
+    if (resume === undefined) {
+      pool = yield* acquire(poolFromLabeled(size(train), []), initial)
+    } else {
+      if (initial.some((i, j) => resume.labeled[j] !== i)) {
+        return yield* new DataConfigError({ message: "the checkpoint's labelled set does not start with this spec's initial set" })
+      }
+      pool = poolFromLabeled(size(train), resume.labeled)
+      resume.labeled.forEach((i, j) => (labels[i] = resume.labels[j]))
+      for (const o of resume.observations) state = stopping.step(state, o)[0]
+      queried = resume.queried
+      rounds.push(...resume.rounds)
+    }
 
-    for (let round = 0; ; round++) {
+    for (let round = rounds.length; ; round++) {
       const step = yield* Effect.scoped(
         Effect.gen(function* () {
           const [trained, trainSeconds] = yield* timedSeconds(
             trainer.train({ round, data: train, indices: pool.labeled, labels: pool.labeled.map((i) => labels[i]) })
           )
-          const metrics = yield* evaluator.evaluate(trained.model, test)
-          const [next, decision] = stopping.step(state, {
+          const { model } = trained
+          const evaluation = yield* evaluator.evaluate(model, test)
+          const validated = validation === undefined ? undefined : yield* evaluator.evaluate(model, validation)
+          const stopProbs = yield* predictProbabilities(model, train, stopSet, {
+            onBatch: (done, total) => progress.update(`round ${round} stop set`, done, total)
+          })
+          const observation: Observation = {
             round,
             labeled: pool.labeled.length,
             unlabeled: unlabeledCount(pool),
             elapsedSeconds: (Date.now() - started) / 1000,
-            test: metrics
-          })
+            numClasses: classes,
+            test: evaluation.metrics,
+            ...(validated === undefined ? {} : { validation: validated.metrics }),
+            stopSet: summarizeProbabilities(stopProbs, classes),
+            ...(queried === undefined ? {} : { queried })
+          }
+          const [next, decision] = stopping.step(state, observation)
           state = next
           const query =
             decision._tag === "Stop"
               ? { indices: new Int32Array(0), scoreSeconds: 0, selectSeconds: 0 }
-              : yield* querier.query({ round, model: trained.model, data: train, pool, k: config.nQuery })
+              : yield* querier.query({ round, model, data: train, pool, k: config.nQuery })
+          // What the model that chose the batch thought of it, for selected-accuracy and max-confidence.
+          const chosen = summarizeProbabilities(yield* predictProbabilities(model, train, query.indices), classes)
+          const artifacts = yield* modelArtifacts(model)
           yield* progress.clear
           const result: RoundResult = {
             round,
             labeled: pool.labeled.length,
-            accuracy: metrics.accuracy,
-            macroF1: metrics.macroF1,
-            testLoss: metrics.loss,
+            accuracy: evaluation.metrics.accuracy,
+            macroF1: evaluation.metrics.macroF1,
+            testLoss: evaluation.metrics.loss,
             trainLoss: trained.loss,
             trainSeconds,
             scoreSeconds: query.scoreSeconds,
             selectSeconds: query.selectSeconds,
             queried: Array.from(query.indices)
           }
-          return { result, decision, query: query.indices }
+          return { result, observation, decision, query: query.indices, chosen, artifacts, testPredicted: evaluation.predicted }
         })
       )
       rounds.push(step.result)
-      yield* reporter.report(RunEvent.RoundCompleted({ result: step.result }))
+      const finished = step.decision._tag === "Stop"
+      if (!finished) {
+        pool = yield* acquire(pool, step.query)
+        queried = { predicted: step.chosen.predictions, entropy: step.chosen.entropy, labels: step.query.map((i) => labels[i]) }
+      }
+      yield* reporter.report(
+        RunEvent.RoundCompleted({
+          result: step.result,
+          observation: step.observation,
+          checkpoint: {
+            round,
+            labeled: pool.labeled,
+            labels: pool.labeled.map((i) => labels[i]),
+            ...(finished || queried === undefined ? {} : { queried }),
+            finished,
+            model: step.artifacts
+          }
+        })
+      )
       if (step.decision._tag === "Stop") {
         const summary: RunSummary = {
           rounds,
-          stop: { ...step.decision, round, labeled: pool.labeled.length }
+          stop: { ...step.decision, round, labeled: pool.labeled.length },
+          testPredicted: step.testPredicted
         }
         yield* reporter.report(RunEvent.RunFinished({ summary }))
         return summary
       }
-      pool = yield* acquire(pool, step.query)
     }
   })

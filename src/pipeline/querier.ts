@@ -1,44 +1,138 @@
 import * as tf from "@tensorflow/tfjs-core"
+import type * as tfl from "@tensorflow/tfjs-layers"
 import { Effect, Layer } from "effect"
-import { numClasses } from "../data/dataset.js"
-import { unlabeledIndices } from "../data/pool.js"
-import { predictProbabilities } from "../models/predict.js"
+import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
+import { type Pool, unlabeledIndices } from "../data/pool.js"
+import { modelOutputs } from "../models/forward.js"
+import type { RandomStream } from "../runtime/random.js"
 import { Rng } from "../runtime/rng.js"
 import { timedSeconds } from "../runtime/timing.js"
-import type { Strategy } from "../strategies/strategy.js"
+import type { SelectionInput, Strategy, StrategyNeed } from "../strategies/strategy.js"
 import { Progress } from "./progress.js"
 import { Querier } from "./stages.js"
 
+export interface QuerierOptions {
+  /** MC-dropout passes T for strategies that need MC samples (default 20). */
+  readonly mcSamples?: number
+  /**
+   * Score only a seeded random subset of this many unlabelled examples per round (stream
+   * `round r / subset`), as Gal et al. (2017) did; all of them when absent.
+   */
+  readonly poolSubset?: number
+  /** Examples per forward batch (default 500). */
+  readonly batchSize?: number
+}
+
+export const defaultMcSamples = 20
+
+/** The candidates of a round: every unlabelled index, or a seeded subset of m of them (sorted). */
+export const roundCandidates = (pool: Pool, poolSubset: number | undefined, rng: RandomStream): Int32Array => {
+  const all = unlabeledIndices(pool)
+  return poolSubset === undefined || poolSubset >= all.length ? all : rng.sample(all, poolSubset).sort()
+}
+
 /**
- * The default `score` + `select` stages for a strategy: computes what the strategy needs for
- * every unlabelled example (its class probabilities), then lets it choose with the seeded stream
- * `round r / select`.
+ * Computes, once, everything `needs` asks for on `candidates` (and the labelled set), and gives
+ * the tensors to `use`; they are freed when it returns. One forward sweep gives probabilities,
+ * embeddings and MC samples (MC passes reuse the layers before the first dropout).
  */
-export const strategyQuerier = (strategy: Strategy): Layer.Layer<Querier, never, Rng | Progress> =>
+export const computeNeeds = (input: {
+  readonly needs: ReadonlyArray<StrategyNeed>
+  readonly model: tfl.LayersModel
+  readonly data: Dataset
+  readonly candidates: Int32Array
+  readonly labeled: Int32Array
+  readonly mcSamples: number
+  readonly mcSeed: number
+  readonly batchSize?: number
+  readonly onBatch?: (done: number, total: number) => Effect.Effect<void>
+}): Effect.Effect<Omit<SelectionInput, "k" | "rng"> & { readonly dispose: () => void }> =>
+  Effect.gen(function* () {
+    const needs = new Set(input.needs)
+    const n = input.candidates.length
+    const c = numClasses(input.data)
+    const wantProbabilities = needs.has("probabilities") || needs.has("gradientEmbeddings")
+    const wantEmbeddings = needs.has("embeddings") || needs.has("gradientEmbeddings")
+    const batch = input.batchSize === undefined ? {} : { batchSize: input.batchSize }
+    const outputs =
+      wantProbabilities || wantEmbeddings || needs.has("mcProbabilities")
+        ? yield* modelOutputs(input.model, input.data, input.candidates, {
+            probabilities: wantProbabilities,
+            embeddings: wantEmbeddings,
+            ...(needs.has("mcProbabilities") ? { mc: { samples: input.mcSamples, seed: input.mcSeed } } : {}),
+            ...batch,
+            ...(input.onBatch ? { onBatch: input.onBatch } : {})
+          })
+        : undefined
+    const labeledOutputs = needs.has("labeledEmbeddings")
+      ? yield* modelOutputs(input.model, input.data, input.labeled, { embeddings: true, ...batch })
+      : undefined
+    const keep: Array<tf.Tensor> = []
+    const hold = <T extends tf.Tensor>(make: () => T): T => {
+      const t = tf.tidy(make)
+      keep.push(t)
+      return t
+    }
+    const probabilities = outputs?.probabilities && hold(() => tf.tensor2d(outputs.probabilities!, [n, c]))
+    const embeddings = outputs?.embeddings && hold(() => tf.tensor2d(outputs.embeddings!, [n, outputs.embeddingSize]))
+    const result: { -readonly [K in keyof SelectionInput]?: SelectionInput[K] } = { candidates: input.candidates }
+    if (needs.has("probabilities")) result.probabilities = probabilities
+    if (needs.has("embeddings")) result.embeddings = embeddings
+    if (needs.has("mcProbabilities")) result.mcProbabilities = hold(() => tf.tensor3d(outputs!.mcProbabilities!, [n, input.mcSamples, c]))
+    if (needs.has("labeledEmbeddings")) {
+      result.labeledEmbeddings = hold(() => tf.tensor2d(labeledOutputs!.embeddings!, [input.labeled.length, labeledOutputs!.embeddingSize]))
+    }
+    if (needs.has("gradientEmbeddings")) {
+      const residual = hold(() => tf.sub(probabilities!, tf.oneHot(tf.argMax(probabilities!, 1), c)) as tf.Tensor2D)
+      result.gradientEmbeddings = { residual, features: embeddings! }
+    }
+    if (needs.has("model")) {
+      result.model = {
+        model: input.model,
+        numClasses: c,
+        features: (positions) => featuresTensor(input.data, Array.from(positions, (p) => input.candidates[p]))
+      }
+    }
+    return { ...(result as Omit<SelectionInput, "k" | "rng">), dispose: () => keep.forEach((t) => t.dispose()) }
+  })
+
+/**
+ * The default `score` + `select` stages for a strategy: picks the round's candidates (every
+ * unlabelled example, or a seeded subset of `poolSubset`), computes what the strategy needs once
+ * (probabilities, MC samples seeded from `round r / mc`, embeddings, gradient-embedding parts,
+ * the model), then lets it choose with the seeded stream `round r / select`.
+ */
+export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}): Layer.Layer<Querier, never, Rng | Progress> =>
   Layer.effect(
     Querier,
     Effect.gen(function* () {
       const rng = yield* Rng
       const progress = yield* Progress
+      const mcSamples = options.mcSamples ?? defaultMcSamples
       return {
         strategy: strategy.name,
         query: ({ round, model, data, pool, k }) =>
           Effect.gen(function* () {
-            const candidates = unlabeledIndices(pool)
-            const [probs, scoreSeconds] = yield* timedSeconds(
-              strategy.needs.includes("probabilities")
-                ? predictProbabilities(model, data, candidates, {
-                    onBatch: (done, total) => progress.update(`round ${round} score`, done, total)
-                  }).pipe(Effect.map((p) => p as Float32Array | undefined))
-                : Effect.succeed(undefined)
+            const candidates = roundCandidates(pool, options.poolSubset, rng.stream("round", round, "subset"))
+            const [needs, scoreSeconds] = yield* timedSeconds(
+              computeNeeds({
+                needs: strategy.needs,
+                model,
+                data,
+                candidates,
+                labeled: pool.labeled,
+                mcSamples,
+                mcSeed: rng.stream("round", round, "mc").seed(),
+                ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+                onBatch: (done, total) => progress.update(`round ${round} score`, done, total)
+              })
             )
             const [indices, selectSeconds] = yield* timedSeconds(
               Effect.sync(() => {
-                const probabilities = probs && tf.tensor2d(probs, [candidates.length, numClasses(data)])
                 try {
-                  return strategy.select({ candidates, k, rng: rng.stream("round", round, "select"), ...(probabilities ? { probabilities } : {}) })
+                  return strategy.select({ ...needs, k, rng: rng.stream("round", round, "select") })
                 } finally {
-                  probabilities?.dispose()
+                  needs.dispose()
                 }
               })
             )

@@ -1,8 +1,13 @@
 import { join } from "node:path"
 import * as aq from "arquero"
 import { Effect } from "effect"
-import { writeFileAtomic } from "../report/atomic-write.js"
+import { modelFiles } from "../models/weights.js"
+import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
 import type { ReportError } from "../report/errors.js"
+import { encodeObservation } from "../stopping/observation-codec.js"
+import type { Dataset } from "../data/dataset.js"
+import type { Observation } from "../stopping/criterion.js"
+import { encodeCheckpoint, modelDir } from "./checkpoint.js"
 import type { RoundResult, RunReporter, RunSummary } from "./events.js"
 
 /** The deterministic columns of `results.csv`: the same seed on the same backend gives the same bytes. */
@@ -26,18 +31,40 @@ export const resultsTable = (rounds: ReadonlyArray<RoundResult>) =>
     }))
   )
 
+/** The final model's test predictions, one row per test example (DalMax's predictions file). */
+export const predictionsTable = (test: Dataset, predicted: Int32Array) =>
+  aq.table({
+    index: Array.from({ length: predicted.length }, (_, i) => i),
+    true_class: Array.from(test.y, (c) => test.classNames[c]),
+    predicted_class: Array.from(predicted, (c) => test.classNames[c]),
+    correct: Array.from(predicted, (c, i) => c === test.y[i]),
+    id: test.ids ? [...test.ids] : Array.from({ length: predicted.length }, (_, i) => String(i))
+  })
+
 /**
  * Writes a run directory: `spec.json` at the start; after every round `results.csv`
- * (deterministic metrics), `timings.csv` and `results.json` (everything, with the queried
- * indices and, at the end, why the run stopped). Every file is replaced atomically.
+ * (deterministic metrics), `timings.csv`, `results.json` (everything, with the queried
+ * indices and, at the end, why the run stopped) and `observations.jsonl` (what the stopping
+ * criteria saw, one line per round, for `deal stop-analysis`), the round's model in
+ * `models/round-NNNN/` (tfjs format; the last two rounds are kept) and, last, `checkpoint.json`,
+ * which names the round a resumed run continues after; at the end `predictions.csv`.
+ * Every file (and model directory) is replaced atomically, so a run killed at any moment
+ * leaves a consistent directory.
  */
 export const runDirectoryReporter = (
   dir: string,
-  meta: { readonly spec: unknown; readonly backend: string }
+  meta: {
+    readonly spec: unknown
+    readonly backend: string
+    readonly test: Dataset
+    /** Rounds already in the directory, when resuming. */
+    readonly existing?: { readonly rounds: ReadonlyArray<RoundResult>; readonly observations: ReadonlyArray<Observation> }
+  }
 ): Effect.Effect<RunReporter["Type"], ReportError> =>
   Effect.gen(function* () {
     yield* writeFileAtomic(join(dir, "spec.json"), JSON.stringify(meta.spec, null, 2) + "\n")
-    const rounds: Array<RoundResult> = []
+    const rounds: Array<RoundResult> = [...(meta.existing?.rounds ?? [])]
+    const observations: Array<string> = (meta.existing?.observations ?? []).map((o) => JSON.stringify(encodeObservation(o)) + "\n")
     const write = (stop: RunSummary["stop"] | null) => {
       const table = resultsTable(rounds)
       return Effect.all(
@@ -47,7 +74,8 @@ export const runDirectoryReporter = (
           writeFileAtomic(
             join(dir, "results.json"),
             JSON.stringify({ spec: meta.spec, backend: meta.backend, stop, rounds }, null, 2) + "\n"
-          )
+          ),
+          writeFileAtomic(join(dir, "observations.jsonl"), observations.join(""))
         ],
         { discard: true }
       )
@@ -55,11 +83,26 @@ export const runDirectoryReporter = (
     return {
       report: (event) => {
         switch (event._tag) {
-          case "RoundCompleted":
+          case "RoundCompleted": {
             rounds.push(event.result)
-            return write(null)
+            observations.push(JSON.stringify(encodeObservation(event.observation)) + "\n")
+            const { checkpoint } = event
+            const model = modelFiles(checkpoint.model)
+            return Effect.all(
+              [
+                write(null),
+                writeDirAtomic(join(dir, modelDir(checkpoint.round)), { "model.json": model.json, "weights.bin": model.weights }),
+                writeFileAtomic(join(dir, "checkpoint.json"), JSON.stringify(encodeCheckpoint(checkpoint)) + "\n"),
+                checkpoint.round >= 2 ? removeIfExists(join(dir, modelDir(checkpoint.round - 2))) : Effect.void
+              ],
+              { discard: true }
+            )
+          }
           case "RunFinished":
-            return write(event.summary.stop)
+            return Effect.zipRight(
+              write(event.summary.stop),
+              writeFileAtomic(join(dir, "predictions.csv"), predictionsTable(meta.test, event.summary.testPredicted).toCSV() + "\n")
+            )
         }
       }
     }

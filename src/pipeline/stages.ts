@@ -26,10 +26,16 @@ export class Trainer extends Context.Tag("deal/Trainer")<
   }
 >() {}
 
-/** Stage `evaluate`: metrics of a model on a labelled set (the test set). */
+export interface Evaluation {
+  readonly metrics: ClassificationMetrics
+  /** The predicted class of each example. */
+  readonly predicted: Int32Array
+}
+
+/** Stage `evaluate`: metrics and predictions of a model on a labelled set (test, validation). */
 export class Evaluator extends Context.Tag("deal/Evaluator")<
   Evaluator,
-  { readonly evaluate: (model: tfl.LayersModel, data: Dataset) => Effect.Effect<ClassificationMetrics> }
+  { readonly evaluate: (model: tfl.LayersModel, data: Dataset) => Effect.Effect<Evaluation> }
 >() {}
 
 export interface QueryResult {

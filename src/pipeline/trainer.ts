@@ -15,6 +15,8 @@ export interface ModelTrainerOptions extends TrainConfig {
    * initialisation (the default, as in Gal et al. 2017).
    */
   readonly warmStart?: boolean
+  /** Weights to warm-start the first round from (a resumed run's last model). */
+  readonly initialWeights?: ReadonlyArray<Float32Array>
 }
 
 /**
@@ -27,7 +29,7 @@ export const modelTrainer = (factory: ModelFactory, options: ModelTrainerOptions
     Effect.gen(function* () {
       const rng = yield* Rng
       const progress = yield* Progress
-      let previous: ReadonlyArray<Float32Array> | undefined
+      let previous: ReadonlyArray<Float32Array> | undefined = options.initialWeights
       return {
         train: ({ round, data, indices, labels }) =>
           Effect.gen(function* () {

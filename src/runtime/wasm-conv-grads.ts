@@ -1,45 +1,53 @@
 /**
  * Fast `Conv2DBackpropFilter` / `Conv2DBackpropInput` kernels for the tfjs **wasm** backend,
- * expressed entirely with the wasm backend's own (XNNPACK-backed) kernels: `Conv2D`,
- * `Transpose`, `PadV2`, `Reverse`, `Slice`, `Reshape` (and `Fill` for degenerate shapes).
+ * expressed with the wasm backend's own kernels: the heavy lifting is its XNNPACK `Conv2D`,
+ * the data movement its `Transpose`, `Slice` and `Reshape` (plus `Fill` for empty shapes).
  *
  * Why: tfjs-backend-wasm 4.x registers no `Conv2DBackpropFilter` at all (conv nets cannot
- * train on wasm) and its `Conv2DBackpropInput` is a naive loop, ~20x slower than its forward
- * `Conv2D`. Both gradients are themselves convolutions, so they can ride on XNNPACK.
+ * train on wasm) and its `Conv2DBackpropInput` is a scalar loop, 6–13x slower than its forward
+ * `Conv2D` (bench/conv-kernels.ts). Both gradients are themselves convolutions, so they can
+ * ride on XNNPACK.
  *
- * Notation, per spatial dimension (height; width is identical): input length H, filter length
- * f, dilation d (effective filter length fe = (f-1)·d + 1), stride s, leading pad p (from
+ * Notation, per spatial axis (height; width is identical): input length H, filter length f,
+ * dilation d (effective filter length fe = (f−1)·d + 1), stride s, leading pad p (from
  * `backend_util.computeConv2DInfo`: 'same', 'valid', a number or explicit pads), output length
  * O. The forward correlation is
  *
  *     y[n, o, co] = Σ_{k, ci} x[n, o·s + k·d − p, ci] · W[k, ci, co]      (x = 0 outside [0, H))
  *
  * **Filter gradient.** dW[k, ci, co] = Σ_{n, o} x[n, o·s + k·d − p, ci] · dy[n, o, co].
- * Swap the roles of batch and channels: with X' = x transposed to [Ci, H, W, N] (padded by p in
- * front and enough zeros behind) and F = dy transposed to [Oh, Ow, N, Co],
+ * Swap the roles of batch and channels: with X' = x transposed to [Ci, H, W, N] (zero-padded
+ * by p in front and enough behind) and F = dy transposed to [Oh, Ow, N, Co],
  *
  *     dW[k, ci, co] = Σ_{o, n} X'[ci, k·d + o·s, n] · F[o, n, co]
  *
- * which is exactly a `Conv2D` of X' with filter F, **dilation s** and **stride d**; its output
- * [Ci, fh', fw', Co] is cropped to fh × fw and transposed to [fh, fw, Ci, Co]. (For NCHW,
- * x → [Ci, H, W, N] and dy → [Oh, Ow, N, Co] are single transposes as well.)
+ * which is exactly a `Conv2D` of X' with filter F, **dilation s** and **stride d** (padding
+ * passed to the conv as explicit pads); its output [Ci, ≥fh, ≥fw, Co] is cropped to fh × fw and
+ * transposed to [fh, fw, Ci, Co]. For NCHW, x → [Ci, H, W, N] and dy → [Oh, Ow, N, Co] are
+ * single transposes too.
  *
- * **Input gradient (sub-pixel form of the transposed convolution).** With the dilated filter
- * We[j] = W[j/d] (zero unless d | j), dx[i] = Σ_{o, j : o·s + j − p = i} dy[o] · We[j]. Put
- * i + p = q·s + r (0 ≤ r < s) and j = m·s + r (0 ≤ m < M = ⌈fe/s⌉, We zero-padded to M·s):
+ * **Input gradient (blocked sub-pixel form of the transposed convolution).** With the dilated
+ * filter We[j] = W[j/d] (zero unless d | j), dx[i] = Σ_{o, j : o·s + j − p = i} dy[o] · We[j].
+ * The textbook route — insert s−1 zeros between dy samples, pad by fe−1−p, correlate with the
+ * 180°-rotated, in/out-swapped filter — wastes s² of the work on zeros. Instead, group the
+ * (padded) output in blocks of B = b·s rows, i + p = q·B + r (0 ≤ r < B), and write
+ * o = q·b − m. Then j = m·s + r and, with M = ⌈fe/s⌉, T = M + b − 1 and u = M − 1 − m,
  *
- *     dx[q·s + r − p] = Σ_m dy[q − m] · We[m·s + r]
+ *     dx[q·B + r − p] = Σ_{u=0}^{T−1} dyp[q·b + u] · G[u, r],   G[u, r] = We[r + (M−1−u)·s]
  *
- * i.e. for every phase r a *stride-1* correlation of dy with the sub-filter We[(M−1−m')·s + r].
- * All phases are computed by one stride-1 `Conv2D` of dy (zero-padded by M−1−⌊p/s⌋ in front)
- * with the filter G[m', co, (rh, rw, ci)] = We[(M−1−m')·s + r, ci, co] — that is We padded to
- * M·s, the m axis reversed, in/out channels swapped — producing sh·sw·Ci channels, followed by
- * a depth-to-space interleave (reshape + transpose + reshape) and a crop to [0, H). For s = 1
- * this is the familiar "full correlation with the 180°-rotated, channel-swapped filter"; for
- * s > 1 it avoids the s² wasted work of inserting zeros between the dy samples.
+ * (dyp = dy zero-padded by M−1 in front; G = 0 outside [0, fe)). That is ONE `Conv2D` of dy
+ * with stride b and the filter G[uh, uw, co, (rh, rw, ci)] — T_h × T_w taps, Co inputs,
+ * B_h·B_w·Ci outputs — followed by a depth-to-space interleave (reshape + transpose + reshape)
+ * and a crop to [0, H). b = 1 gives the plain sub-pixel decomposition (all s² stride phases at
+ * once, no zeros multiplied; for s = 1 the rotated-filter full correlation). b > 1 is used only
+ * to widen narrow outputs (s_h·s_w·Ci < 3, e.g. a first layer on grey images): XNNPACK computes
+ * 8 output channels at a time, so 1 channel would waste 7/8 of it. G is a tiny re-indexing of W
+ * (≤ T²·B²·Ci·Co values) and is built on the JS side. Negative front/back pads (large explicit
+ * pads, rows no output reads) become a crop of dy.
  *
- * Kernels call other kernels directly (not ops), so nothing is recorded on a gradient tape and
- * every intermediate `TensorInfo` is released with `backend.disposeData` before returning.
+ * The kernels call other kernels directly (not ops), so nothing is recorded on a gradient tape;
+ * every intermediate `TensorInfo` is released with `backend.disposeData` before returning (the
+ * engine's IS_TEST leak check passes).
  */
 import * as tf from "@tensorflow/tfjs-core"
 import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs-core"
@@ -121,18 +129,6 @@ class KernelScope {
     return this.run("Slice", { x }, { begin: [...begin], size: [...size] })
   }
 
-  /** Zero padding (non-negative pads); a no-op when all pads are zero. */
-  pad(x: TensorInfo, paddings: ReadonlyArray<Pair>): TensorInfo {
-    if (paddings.every(([a, b]) => a === 0 && b === 0)) return x
-    return this.run("PadV2", { x }, { paddings: paddings.map(([a, b]) => [a, b]), constantValue: 0 })
-  }
-
-  reverse(x: TensorInfo, dims: ReadonlyArray<number>): TensorInfo {
-    const axes = dims.filter((d) => x.shape[d] > 1)
-    if (axes.length === 0) return x
-    return this.run("Reverse", { x }, { dims: axes })
-  }
-
   /** Float32 values of a tensor (a copy). */
   read(x: TensorInfo): Float32Array {
     const v = this.backend.readSync(x.dataId)
@@ -158,6 +154,8 @@ class KernelScope {
 
   /** Releases every intermediate except `keep`, and returns `keep`. */
   finish(keep: TensorInfo): TensorInfo {
+    // An input returned as is needs its own reference, like the wasm Reshape kernel takes.
+    if (!this.produced.includes(keep)) this.backend.incRef(keep.dataId)
     for (const t of this.produced) if (t !== keep) this.backend.disposeData(t.dataId)
     this.produced.length = 0
     return keep

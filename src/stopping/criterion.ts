@@ -1,5 +1,28 @@
 import type { ClassificationMetrics } from "../models/metrics.js"
 
+/**
+ * The current model's predictions on the stop set: a seeded sample of the initial unlabelled
+ * pool (2,000 points by default, or the whole pool if smaller), fixed for the whole run.
+ */
+export interface StopSetObservation {
+  /** Predicted class of each stop-set example. */
+  readonly predictions: Int32Array
+  /** max_c p_c of each stop-set example. */
+  readonly confidence: Float32Array
+  /** Entropy −Σ p log p (nats) of each stop-set example. */
+  readonly entropy: Float32Array
+}
+
+/**
+ * The batch queried in the previous round: what the model that chose it predicted, how
+ * uncertain it was (entropy, nats), and the oracle's labels.
+ */
+export interface QueriedObservation {
+  readonly predicted: Int32Array
+  readonly entropy: Float32Array
+  readonly labels: Int32Array
+}
+
 /** What a stopping criterion sees after round r has trained and been evaluated. */
 export interface Observation {
   readonly round: number
@@ -9,8 +32,14 @@ export interface Observation {
   readonly unlabeled: number
   /** Seconds since the run started. */
   readonly elapsedSeconds: number
-  /** Test metrics of the round's model. */
+  readonly numClasses: number
+  /** Test metrics of the round's model (for analysis; a live criterion should not peek). */
   readonly test: ClassificationMetrics
+  /** Validation metrics, when the run has a validation set. */
+  readonly validation?: ClassificationMetrics
+  readonly stopSet: StopSetObservation
+  /** Absent in round 0. */
+  readonly queried?: QueriedObservation
 }
 
 export type Decision =
@@ -30,26 +59,27 @@ export interface StoppingCriterion<S = unknown> {
   readonly step: (state: S, observation: Observation) => readonly [S, Decision]
 }
 
-/** Stops at the first member that decides to stop (members all see every observation). */
-export const anyOf = (criteria: ReadonlyArray<StoppingCriterion<any>>): StoppingCriterion<ReadonlyArray<unknown>> => ({
-  name: criteria.map((c) => c.name).join(" | "),
-  initial: criteria.map((c) => c.initial),
-  step: (states, observation) => {
-    let decision: Decision = Continue
-    const next = criteria.map((c, i) => {
-      const [s, d] = c.step(states[i], observation)
-      if (decision._tag === "Continue" && d._tag === "Stop") decision = d
-      return s
-    })
-    return [next, decision]
+/** A criterion whose state is the observations' history of one number (a window rule). */
+export const windowed = (
+  name: string,
+  value: (o: Observation, previous: Observation | undefined) => number | undefined,
+  decide: (history: ReadonlyArray<number>) => string | undefined
+): StoppingCriterion<{ readonly previous?: Observation; readonly history: ReadonlyArray<number> }> => ({
+  name,
+  initial: { history: [] },
+  step: (state, o) => {
+    const v = value(o, state.previous)
+    const history = v === undefined ? state.history : [...state.history, v]
+    const reason = v === undefined ? undefined : decide(history)
+    return [{ previous: o, history }, reason === undefined ? Continue : Stop(name, reason)]
   }
 })
 
-/** Runs a criterion over a whole sequence: the first stopping round and its decision, if any. */
+/** Runs a criterion over a whole sequence: the first stopping index and its decision, if any. */
 export const firstStop = <S>(
   criterion: StoppingCriterion<S>,
   observations: ReadonlyArray<Observation>
-): { readonly index: number; readonly decision: Decision } | undefined => {
+): { readonly index: number; readonly decision: Extract<Decision, { _tag: "Stop" }> } | undefined => {
   let state = criterion.initial
   for (let i = 0; i < observations.length; i++) {
     const [s, d] = criterion.step(state, observations[i])

@@ -4,7 +4,7 @@ import type { Strategy } from "./strategy.js"
 export const random: Strategy = {
   name: "random",
   aliases: ["RandomSampling"],
-  doc: { rule: "k unlabelled examples uniformly at random", citation: "the passive-learning baseline" },
+  doc: { rule: "k unlabelled examples uniformly at random", citation: "the passive-learning baseline", direction: "no order: uniform" },
   needs: [],
   select: ({ candidates, k, rng }) => rng.sample(candidates, k)
 }

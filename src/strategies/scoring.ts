@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
-import type { Direction, Strategy } from "./strategy.js"
+import { tidyValue } from "../runtime/tidy-value.js"
+import { type Direction, required, type ScoredStrategy, type SelectionInput, type StrategyNeed } from "./strategy.js"
 import { topK } from "./top-k.js"
 
 export interface ScoringStrategyOptions {
@@ -13,16 +14,47 @@ export interface ScoringStrategyOptions {
   readonly score: (probabilities: tf.Tensor2D) => tf.Tensor1D
 }
 
-/** A strategy that scores each candidate from its class probabilities and queries the top k. */
-export const scoringStrategy = (options: ScoringStrategyOptions): Strategy => ({
-  name: options.name,
-  aliases: options.aliases ?? [],
-  doc: { rule: options.rule, citation: options.citation },
-  needs: ["probabilities"],
-  select: ({ candidates, k, probabilities, rng }) => {
-    if (probabilities === undefined) throw new Error(`strategy '${options.name}' needs probabilities`)
-    const scores = tf.tidy(() => options.score(probabilities).dataSync())
-    const picked = topK(scores, k, options.direction, rng)
-    return picked.map((p) => candidates[p])
+export interface ScoredStrategyOptions {
+  readonly name: string
+  readonly aliases?: ReadonlyArray<string>
+  readonly rule: string
+  readonly citation: string
+  readonly direction: Direction
+  readonly needs: ReadonlyArray<StrategyNeed>
+  /** One score per candidate, from what the strategy needs; tensors made here are freed by `tf.tidy`. */
+  readonly score: (input: SelectionInput) => tf.Tensor1D | Float32Array
+}
+
+const directionText = (d: Direction) => (d === "highest" ? "highest score first" : "lowest score first")
+
+/**
+ * A strategy that scores every candidate from what it needs and queries the k best
+ * (ties broken by the seeded stream, NaN last).
+ */
+export const scoredStrategy = (options: ScoredStrategyOptions): ScoredStrategy => {
+  const score = (input: SelectionInput): Float32Array =>
+    tidyValue(() => {
+      const s = options.score(input)
+      return s instanceof Float32Array ? s : (s.dataSync() as Float32Array).slice()
+    })
+  return {
+    name: options.name,
+    aliases: options.aliases ?? [],
+    doc: { rule: options.rule, citation: options.citation, direction: directionText(options.direction) },
+    needs: options.needs,
+    direction: options.direction,
+    score,
+    select: (input) => {
+      const picked = topK(score(input), input.k, options.direction, input.rng)
+      return picked.map((p) => input.candidates[p])
+    }
   }
-})
+}
+
+/** A strategy that scores each candidate from its class probabilities and queries the top k. */
+export const scoringStrategy = (options: ScoringStrategyOptions): ScoredStrategy =>
+  scoredStrategy({
+    ...options,
+    needs: ["probabilities"],
+    score: (input) => options.score(required(input, "probabilities", options.name))
+  })

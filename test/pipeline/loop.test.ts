@@ -94,3 +94,21 @@ describe("the active-learning loop", () => {
     }).pipe(Effect.provide(env))
   )
 })
+
+describe("a validation set", () => {
+  it.effect("is split off the training data and observed every round, so validation-plateau can stop the run", () =>
+    Effect.gen(function* () {
+      const { readObservations } = yield* Effect.promise(() => import("../../src/pipeline/stop-analysis.js"))
+      const dir = tmp()
+      const summary = yield* runExperiment({ ...spec, nRound: 10, nValidation: 300, stopping: ["validation-plateau=1"] }, { out: dir })
+      const observations = yield* readObservations(dir)
+      expect(observations.every((o) => o.validation !== undefined)).toBe(true)
+      // the pool shrinks by the 300 validation examples
+      expect(observations[0].labeled + observations[0].unlabeled).toBe(1200)
+      if (summary.stop.criterion === "validation-plateau") {
+        const r = summary.stop.round
+        expect(observations[r].validation!.accuracy).toBeLessThan(Math.max(...observations.slice(0, r).map((o) => o.validation!.accuracy)) + 0.001)
+      }
+    }).pipe(Effect.provide(env))
+  )
+})

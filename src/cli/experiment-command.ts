@@ -1,0 +1,62 @@
+import { Args, Command } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { GridError, runGrid } from "../pipeline/grid.js"
+import { GridProgress } from "../pipeline/grid-progress.js"
+import { readGridSpec, resolveGrid } from "../pipeline/grid-spec.js"
+import { SpecError } from "../pipeline/experiment.js"
+import type { BackendPreference } from "../runtime/backend.js"
+import { backendPreferences } from "../runtime/backend.js"
+import { choiceFlag, integerFlag, textFlag } from "./flags.js"
+
+const options = {
+  spec: Args.file({ name: "SPEC", exists: "yes" }).pipe(
+    Args.withDescription("a grid spec (JSON): a base experiment, strategies, seeds, profiles; see experiments/*.json")
+  ),
+  seeds: textFlag("seeds", "seeds to run, comma-separated, e.g. 1,2,3 (default: the spec's, or its profile's)"),
+  parallel: integerFlag("parallel", "runs at a time, each in its own worker thread (default: one per core)", { min: 1 }),
+  profile: textFlag("profile", "a named profile of the spec, e.g. quick (fields of the base it replaces)"),
+  out: textFlag("out", "the grid's directory (default runs/NAME, or runs/NAME-PROFILE)"),
+  backend: choiceFlag("backend", "tfjs backend of every worker", backendPreferences, "auto")
+}
+
+const parseSeeds = (text: string) => {
+  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const seeds = parts.map(Number)
+  return parts.length > 0 && seeds.every(Number.isInteger)
+    ? Effect.succeed(seeds)
+    : Effect.fail(new SpecError({ message: `--seeds: expected integers separated by commas, e.g. 1,2,3, got '${text}'` }))
+}
+
+/** `deal experiment SPEC`: every strategy × seed of a grid spec, in worker threads, resumable. */
+export const experimentCommand = Command.make("experiment", options, (o) =>
+  Effect.gen(function* () {
+    const grid = yield* readGridSpec(o.spec)
+    const seeds = Option.isSome(o.seeds) ? yield* parseSeeds(o.seeds.value) : undefined
+    const resolved = yield* resolveGrid(grid, {
+      ...Option.match(o.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+      ...(seeds === undefined ? {} : { seeds })
+    })
+    const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
+    const summary = yield* runGrid(resolved, {
+      out,
+      ...Option.match(o.parallel, { onNone: () => ({}), onSome: (parallel) => ({ parallel }) }),
+      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference
+    }).pipe(Effect.provide(GridProgress.stream()))
+    const failed = summary.runs.filter((r) => !r.ok)
+    const counts = (status: string) => summary.runs.filter((r) => r.ok && r.outcome.status === status).length
+    yield* Console.log(
+      `grid ${resolved.name}: ${counts("ran")} ran, ${counts("resumed")} resumed, ${counts("skipped")} already finished, ${failed.length} failed; in ${out}`
+    )
+    if (failed.length > 0) {
+      return yield* new GridError({
+        message: `${failed.length} of ${summary.runs.length} runs failed: ${failed.map((r) => `${r.run.dir} (${r.ok ? "" : r.message})`).join("; ")}`
+      })
+    }
+    yield* Console.log(`next: deal report ${out}`)
+  })
+).pipe(
+  Command.withDescription(
+    "Run every strategy × seed of a grid spec (experiments/*.json), each in OUT/<strategy>/seed-<n>/, in worker threads; " +
+      "run it again to resume: finished runs are skipped, interrupted ones resumed."
+  )
+)

@@ -1,0 +1,29 @@
+import { Args, Command } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { stopAnalysis, stoppingTable } from "../pipeline/stop-analysis.js"
+import { defaultCostWeights } from "../stopping/analysis.js"
+import { numberFlagWithDefault as numberFlag, textFlag } from "./flags.js"
+
+const options = {
+  runDir: Args.directory({ name: "RUN_DIR", exists: "yes" }).pipe(Args.withDescription("a run directory written by deal run")),
+  futurePredictions: numberFlag("future_predictions", "predictions the model makes after stopping (n in the cost)", defaultCostWeights.futurePredictions),
+  misclassificationCost: numberFlag("misclassification_cost", "cost of one wrong prediction (m)", defaultCostWeights.misclassificationCost),
+  labelCost: numberFlag("label_cost", "cost of one label (l)", defaultCostWeights.labelCost),
+  criteria: textFlag("criteria", "comma-separated criteria to evaluate (default: every stopping method and the run's budgets)")
+}
+
+/** `deal stop-analysis RUN_DIR`: where each stopping criterion would have stopped the run. */
+export const stopAnalysisCommand = Command.make("stop-analysis", options, (o) =>
+  Effect.gen(function* () {
+    const points = yield* stopAnalysis(o.runDir, {
+      weights: { futurePredictions: o.futurePredictions, misclassificationCost: o.misclassificationCost, labelCost: o.labelCost },
+      ...Option.match(o.criteria, { onNone: () => ({}), onSome: (c) => ({ criteria: c.split(",").map((s) => s.trim()).filter((s) => s !== "") }) })
+    })
+    yield* Console.log(stoppingTable(points).select("criterion", "fired", "round", "labels", "accuracy", "macro_f1", "labels_saved", "accuracy_change", "cost").toMarkdown())
+    yield* Console.log(`wrote ${o.runDir}/stopping.csv and ${o.runDir}/stopping.svg`)
+  })
+).pipe(
+  Command.withDescription(
+    "Evaluate every stopping criterion on a finished run: the round and labels where each stops, accuracy and F1 there, and a cost C = (1 − accuracy)·n·m + labels·l."
+  )
+)

@@ -1,0 +1,110 @@
+import { access } from "node:fs/promises"
+import { join } from "node:path"
+import { Cause, Effect } from "effect"
+import type { RoundResult } from "./events.js"
+import { RunEvent, type RunReporter } from "./events.js"
+import { runExperiment } from "./experiment.js"
+import { resumeExperiment } from "./resume.js"
+import type { ExperimentSpecInput } from "./spec.js"
+
+/** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
+export interface GridJob {
+  readonly id: number
+  readonly dir: string
+  readonly spec: ExperimentSpecInput
+}
+
+/** A round a job completed (sent to the parent for the progress display). */
+export interface JobRound {
+  readonly round: number
+  readonly labeled: number
+  readonly accuracy: number
+}
+
+/**
+ * How a job ended: `ran` from scratch, `resumed` from its checkpoint, or `skipped` because
+ * its checkpoint says it had finished.
+ */
+export interface JobOutcome {
+  readonly status: "ran" | "resumed" | "skipped"
+  /** The round the run resumed at (resumed runs). */
+  readonly fromRound?: number
+  /** Rounds in the run directory at the end. */
+  readonly rounds: number
+  readonly lastRound: JobRound | null
+  readonly seconds: number
+}
+
+/** Messages from a grid worker to the parent. */
+export type WorkerMessage =
+  | { readonly type: "round"; readonly id: number; readonly round: JobRound }
+  | { readonly type: "done"; readonly id: number; readonly outcome: JobOutcome }
+  | { readonly type: "failed"; readonly id: number; readonly message: string }
+
+const exists = (file: string) =>
+  Effect.promise(() =>
+    access(file).then(
+      () => true,
+      () => false
+    )
+  )
+
+const toJobRound = (r: RoundResult): JobRound => ({ round: r.round, labeled: r.labeled, accuracy: r.accuracy })
+
+/** A reporter that hands each completed round to `onRound`. */
+export const roundReporter = (onRound: (round: JobRound) => void): RunReporter["Type"] => ({
+  report: (event) =>
+    RunEvent.$is("RoundCompleted")(event) ? Effect.sync(() => onRound(toJobRound(event.result))) : Effect.void
+})
+
+/**
+ * Runs one job of a grid: a directory with a checkpoint is resumed (`resumeExperiment`, which
+ * refuses a different spec and skips a finished run); any other directory is run from scratch
+ * (a run killed before its first checkpoint has nothing worth keeping).
+ */
+export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
+  Effect.gen(function* () {
+    const started = Date.now()
+    const reporter = roundReporter(onRound)
+    const seconds = () => (Date.now() - started) / 1000
+    if (yield* exists(join(job.dir, "checkpoint.json"))) {
+      const outcome = yield* resumeExperiment(job.dir, job.spec, { reporter })
+      if (outcome._tag === "AlreadyFinished") {
+        const last = outcome.rounds.at(-1)
+        return {
+          status: "skipped",
+          rounds: outcome.rounds.length,
+          lastRound: last === undefined ? null : toJobRound(last),
+          seconds: seconds()
+        } satisfies JobOutcome
+      }
+      const last = outcome.summary.rounds.at(-1)
+      return {
+        status: "resumed",
+        fromRound: outcome.fromRound,
+        rounds: outcome.summary.rounds.length,
+        lastRound: last === undefined ? null : toJobRound(last),
+        seconds: seconds()
+      } satisfies JobOutcome
+    }
+    const summary = yield* runExperiment(job.spec, { out: job.dir, reporter })
+    const last = summary.rounds.at(-1)
+    return {
+      status: "ran",
+      rounds: summary.rounds.length,
+      lastRound: last === undefined ? null : toJobRound(last),
+      seconds: seconds()
+    } satisfies JobOutcome
+  })
+
+/** A failure as one line: `Tag: file: message`, as the CLI prints it. */
+export const describeFailure = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (failure._tag === "None") return Cause.pretty(cause).split("\n")[0]
+  const e = failure.value
+  if (typeof e !== "object" || e === null) return String(e)
+  const tag = "_tag" in e ? `${String(e._tag)}: ` : ""
+  const where = "file" in e ? `${String(e.file)}: ` : ""
+  const message = "message" in e ? String(e.message) : String(e)
+  return `${tag}${where}${message}`
+}

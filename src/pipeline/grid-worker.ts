@@ -1,0 +1,31 @@
+/**
+ * The worker thread of `deal experiment`: it initialises its own tfjs backend once, then runs
+ * the jobs (`GridJob`) the parent posts, one at a time, posting each completed round and the
+ * outcome back (`WorkerMessage`). Started by `runGrid` from the compiled `dist/`.
+ */
+import { parentPort, workerData } from "node:worker_threads"
+import { Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Backend, type BackendPreference } from "../runtime/backend.js"
+import { describeFailure, type GridJob, runGridJob, type WorkerMessage } from "./grid-job.js"
+import { Progress } from "./progress.js"
+
+const port = parentPort
+if (port === null) throw new Error("grid-worker.js runs as a worker thread of deal experiment")
+
+const preference = ((workerData as { readonly backend?: BackendPreference } | undefined)?.backend ?? "auto") as BackendPreference
+const runtime = ManagedRuntime.make(Layer.mergeAll(Backend.layer(preference), Progress.silent))
+const post = (message: WorkerMessage) => port.postMessage(message)
+
+port.on("message", (job: GridJob) => {
+  void runtime
+    .runPromiseExit(runGridJob(job, (round) => post({ type: "round", id: job.id, round })))
+    .then((exit) =>
+      Exit.match(exit, {
+        onSuccess: (outcome) => post({ type: "done", id: job.id, outcome }),
+        onFailure: (cause) => post({ type: "failed", id: job.id, message: describeFailure(cause) })
+      })
+    )
+})
+
+// Initialise the backend before the first job arrives (a backend that fails then fails every job).
+void runtime.runPromiseExit(Effect.void)

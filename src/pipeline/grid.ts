@@ -1,0 +1,169 @@
+import { existsSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { availableParallelism } from "node:os"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Worker } from "node:worker_threads"
+import { Data, Effect, Exit, Layer } from "effect"
+import { writeFileAtomic } from "../report/atomic-write.js"
+import type { ReportError } from "../report/errors.js"
+import { Backend, type BackendPreference } from "../runtime/backend.js"
+import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./grid-job.js"
+import { GridEvent, GridProgress } from "./grid-progress.js"
+import type { GridRun, ResolvedGrid } from "./grid-spec.js"
+import { Progress } from "./progress.js"
+
+/** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
+export class GridError extends Data.TaggedError("GridError")<{ readonly message: string }> {}
+
+/** How each run of a grid ended. */
+export interface GridSummary {
+  readonly out: string
+  readonly runs: ReadonlyArray<
+    { readonly run: GridRun } & ({ readonly ok: true; readonly outcome: JobOutcome } | { readonly ok: false; readonly message: string })
+  >
+}
+
+export interface GridOptions {
+  /** The grid's directory: `grid.json` and one `<strategy>/seed-<n>/` per run. */
+  readonly out: string
+  /** Worker threads (default: one per core, at most one per run). */
+  readonly parallel?: number
+  readonly backend?: BackendPreference
+  /**
+   * Run the jobs one after another in this process instead of in worker threads. The default
+   * is to do so only where no compiled worker (`grid-worker.js` beside this module) exists, as
+   * when deal runs from its TypeScript sources (vitest).
+   */
+  readonly inProcess?: boolean
+}
+
+/** The compiled worker entry beside this module, if there is one. */
+export const workerEntry = (): URL | undefined => {
+  const url = new URL("./grid-worker.js", import.meta.url)
+  return import.meta.url.endsWith(".js") && existsSync(fileURLToPath(url)) ? url : undefined
+}
+
+class JobFailure extends Data.TaggedError("JobFailure")<{ readonly message: string }> {}
+
+/** The top-level fields on which two grids differ, as `field: saved X, given Y`. */
+const gridDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>) =>
+  [...new Set([...Object.keys(saved), ...Object.keys(given)])]
+    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(given[k]))
+    .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
+
+/**
+ * Writes `OUT/grid.json`, refusing a directory that holds a grid with another name or base
+ * (other seeds or strategies are fine: a grid can grow).
+ */
+const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError> =>
+  Effect.gen(function* () {
+    const file = join(out, "grid.json")
+    const saved = yield* Effect.promise(() => readFile(file, "utf8").then((t) => JSON.parse(t) as Partial<ResolvedGrid>, () => undefined))
+    if (saved !== undefined) {
+      const differences = [
+        ...(saved.name === grid.name ? [] : [`name: saved ${JSON.stringify(saved.name)}, given ${JSON.stringify(grid.name)}`]),
+        ...gridDifferences((saved.base ?? {}) as Record<string, unknown>, grid.base as Record<string, unknown>).map((d) => `base.${d}`)
+      ]
+      if (differences.length > 0) {
+        return yield* new GridError({ message: `${out} holds another grid (${differences.join("; ")}): choose another --out` })
+      }
+    }
+    yield* writeFileAtomic(file, JSON.stringify(grid, null, 2) + "\n")
+  })
+
+/** A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. */
+const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) => void) =>
+  Effect.async<JobOutcome, JobFailure>((resume) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (m.id !== job.id) return
+      if (m.type === "round") onRound(m.round)
+      else if (m.type === "done") resume(Effect.succeed(m.outcome))
+      else resume(Effect.fail(new JobFailure({ message: m.message })))
+    }
+    const onError = (e: Error) => resume(Effect.fail(new JobFailure({ message: `the worker crashed: ${e.message}` })))
+    const onExit = (code: number) => resume(Effect.fail(new JobFailure({ message: `the worker exited (code ${code})` })))
+    worker.on("message", onMessage)
+    worker.on("error", onError)
+    worker.on("exit", onExit)
+    worker.postMessage(job)
+    return Effect.sync(() => {
+      worker.off("message", onMessage)
+      worker.off("error", onError)
+      worker.off("exit", onExit)
+    })
+  })
+
+/**
+ * `deal experiment`: runs every strategy × seed of a resolved grid, each in `OUT/<strategy>/seed-<n>/`,
+ * on `parallel` worker threads (each with its own tfjs backend). Resumable as a whole: a finished
+ * run is skipped, an interrupted one resumed from its checkpoint (`resumeExperiment`), so the same
+ * command after a crash or Ctrl-C picks up where it stopped. A failing run does not stop the
+ * others: the summary says which failed and why.
+ */
+export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect<GridSummary, GridError | ReportError, GridProgress> =>
+  Effect.gen(function* () {
+    const progress = yield* GridProgress
+    const out = options.out
+    yield* writeGridFile(grid, out)
+    const entry = options.inProcess === true ? undefined : workerEntry()
+    const inProcess = entry === undefined
+    const workers = inProcess ? 1 : Math.max(1, Math.min(options.parallel ?? availableParallelism(), grid.runs.length))
+    const backend = options.backend ?? "auto"
+    const jobs = grid.runs.map((run, id) => ({ run, job: { id, dir: resolve(out, run.dir), spec: run.spec } satisfies GridJob }))
+    const emit = (e: GridEvent) => Effect.runSync(progress.event(e))
+    emit(GridEvent.GridStarted({ name: grid.name, profile: grid.profile, runs: grid.runs, workers, inProcess, out }))
+
+    const results: Array<GridSummary["runs"][number] | undefined> = jobs.map(() => undefined)
+    let next = 0
+    const record = (slot: number, i: number, exit: Exit.Exit<JobOutcome, JobFailure>) =>
+      Effect.sync(() => {
+        const { run } = jobs[i]
+        if (Exit.isSuccess(exit)) {
+          results[i] = { run, ok: true, outcome: exit.value }
+          emit(GridEvent.JobFinished({ slot, run, outcome: exit.value }))
+        } else {
+          const message = describeFailure(exit.cause)
+          results[i] = { run, ok: false, message }
+          emit(GridEvent.JobFailed({ slot, run, message }))
+        }
+      })
+
+    const inProcessLayer = Layer.mergeAll(Backend.layer(backend), Progress.silent)
+    /** One slot: takes the next job until none is left, on its own worker (replaced if it crashes). */
+    const slot = (index: number) =>
+      Effect.gen(function* () {
+        let worker: Worker | undefined
+        const fresh = () => new Worker(entry!, { workerData: { backend } })
+        yield* Effect.addFinalizer(() => Effect.promise(() => (worker === undefined ? Promise.resolve(0) : worker.terminate())))
+        while (next < jobs.length) {
+          const i = next++
+          const { run, job } = jobs[i]
+          emit(GridEvent.JobStarted({ slot: index, run }))
+          const onRound = (round: JobRound) => emit(GridEvent.JobRound({ slot: index, run, round }))
+          const exit = inProcess
+            ? yield* runGridJob(job, onRound).pipe(
+                Effect.provide(inProcessLayer),
+                Effect.sandbox,
+                Effect.mapError((cause) => new JobFailure({ message: describeFailure(cause) })),
+                Effect.exit
+              )
+            : yield* Effect.exit(onWorker((worker ??= fresh()), job, onRound))
+          if (!inProcess && Exit.isFailure(exit) && worker !== undefined && !(yield* alive(worker))) {
+            yield* Effect.promise(() => worker!.terminate())
+            worker = undefined
+          }
+          yield* record(index, i, exit)
+        }
+      }).pipe(Effect.scoped)
+
+    yield* Effect.forEach(
+      Array.from({ length: workers }, (_, i) => i),
+      slot,
+      { concurrency: "unbounded", discard: true }
+    )
+    return { out, runs: results.map((r) => r!) }
+  })
+
+/** Whether a worker thread still answers (its thread id is −1 once it has exited). */
+const alive = (worker: Worker) => Effect.sync(() => worker.threadId !== -1)

@@ -1,0 +1,19 @@
+import * as vega from "vega"
+import * as vl from "vega-lite"
+import type { TopLevelSpec } from "vega-lite"
+import { Effect } from "effect"
+import { ReportError } from "./errors.js"
+
+/** Compiles a vega-lite spec and renders it to an SVG string with vega's headless view (no canvas). */
+export const renderSvg = (spec: TopLevelSpec, file = "<svg>"): Effect.Effect<string, ReportError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" })
+      try {
+        return await view.toSVG()
+      } finally {
+        view.finalize()
+      }
+    },
+    catch: (e) => new ReportError({ file, message: `cannot render the chart: ${(e as Error).message}` })
+  })

@@ -1,0 +1,45 @@
+import { Continue, type Decision, Stop, type StoppingCriterion } from "./criterion.js"
+
+/** Stops at the earliest member that decides to stop; every member sees every observation. */
+export const anyOf = (criteria: ReadonlyArray<StoppingCriterion<any>>): StoppingCriterion<ReadonlyArray<unknown>> => ({
+  name: `any(${criteria.map((c) => c.name).join(", ")})`,
+  initial: criteria.map((c) => c.initial),
+  step: (states, observation) => {
+    let decision: Decision = Continue
+    const next = criteria.map((c, i) => {
+      const [s, d] = c.step(states[i], observation)
+      if (decision._tag === "Continue" && d._tag === "Stop") decision = d
+      return s
+    })
+    return [next, decision]
+  }
+})
+
+/** Stops once every member has decided to stop at some round (a member that fired stays fired). */
+export const allOf = (
+  criteria: ReadonlyArray<StoppingCriterion<any>>
+): StoppingCriterion<ReadonlyArray<{ readonly state: unknown; readonly fired?: string }>> => {
+  const name = `all(${criteria.map((c) => c.name).join(", ")})`
+  return {
+    name,
+    initial: criteria.map((c) => ({ state: c.initial })),
+    step: (members, observation) => {
+      const next = criteria.map((c, i) => {
+        const [state, d] = c.step(members[i].state, observation)
+        const fired = members[i].fired ?? (d._tag === "Stop" ? `${d.criterion} (round ${observation.round}: ${d.reason})` : undefined)
+        return fired === undefined ? { state } : { state, fired }
+      })
+      return [next, next.every((m) => m.fired !== undefined) ? Stop(name, next.map((m) => m.fired).join("; ")) : Continue]
+    }
+  }
+}
+
+/** Never stops before `labels` labels have been acquired; the member still sees every round. */
+export const after = <S>(labels: number, criterion: StoppingCriterion<S>): StoppingCriterion<S> => ({
+  name: `after(${labels}, ${criterion.name})`,
+  initial: criterion.initial,
+  step: (state, observation) => {
+    const [next, d] = criterion.step(state, observation)
+    return [next, observation.labeled >= labels ? d : Continue]
+  }
+})

@@ -1,0 +1,26 @@
+import { bimAttack, type BimOptions } from "../models/adversarial.js"
+import { type AdversarialOptions, attackScores } from "./deepfool.js"
+import { required, type Strategy } from "./strategy.js"
+import { topK } from "./top-k.js"
+
+/**
+ * Adversarial BIM (DeepAL's `AdversarialBIM`, after Ducoffe & Precup 2018, with the basic
+ * iterative method of Kurakin, Goodfellow & Bengio 2017): signed-gradient steps of size ε until the
+ * predicted class flips; the smallest squared perturbation first. Batched, with an iteration cap
+ * (DeepAL's loop has none and never ends on a model it cannot fool).
+ */
+export const bim = (options: BimOptions & AdversarialOptions = {}): Strategy => ({
+  name: "bim",
+  aliases: ["AdversarialBIM"],
+  doc: {
+    rule: "smallest squared BIM perturbation ‖η‖² (ε-steps along sign ∇ loss) that flips the prediction first",
+    citation: "Ducoffe & Precup (2018), arXiv:1802.09841; Kurakin, Goodfellow & Bengio (2017), Adversarial examples in the physical world, ICLR workshop",
+    direction: "lowest perturbation first (closest to the boundary)"
+  },
+  needs: ["model"],
+  select: (input) => {
+    const access = required(input, "model", "bim")
+    const scores = attackScores(access, input.candidates.length, options.batchSize ?? 256, (x) => bimAttack(access.model, x, access.numClasses, options))
+    return topK(scores, input.k, "lowest", input.rng).map((p) => input.candidates[p])
+  }
+})

@@ -1,0 +1,19 @@
+import { meanProbabilities } from "./mc-scores.js"
+import { scoredStrategy } from "./scoring.js"
+import { required } from "./strategy.js"
+import { marginScore } from "./uncertainty.js"
+
+/**
+ * Margin sampling with MC dropout (Gal, Islam & Ghahramani 2017; DeepAL's
+ * `MarginSamplingDropout`): the gap p₁ − p₂ between the two most probable classes of the mean of
+ * T MC-dropout passes, smallest first.
+ */
+export const marginDropout = scoredStrategy({
+  name: "margin-dropout",
+  aliases: ["MarginSamplingDropout"],
+  rule: "smallest margin p₁ − p₂ of the MC-dropout mean first",
+  citation: "Gal, Islam & Ghahramani (2017), Deep Bayesian Active Learning with Image Data, ICML",
+  direction: "lowest",
+  needs: ["mcProbabilities"],
+  score: (input) => marginScore(meanProbabilities(required(input, "mcProbabilities", "margin-dropout")))
+})

@@ -1,0 +1,41 @@
+import * as tf from "@tensorflow/tfjs-core"
+import { entropyScore } from "./uncertainty.js"
+
+/** The mean over the T passes of MC-dropout probabilities [n × T × C]: the predictive distribution [n × C]. */
+export const meanProbabilities = (mc: tf.Tensor3D): tf.Tensor2D => tf.mean(mc, 1) as tf.Tensor2D
+
+/** Entropy −Σ p log p over the last axis (0 log 0 = 0), ≥ 0. */
+const entropyLast = (p: tf.Tensor): tf.Tensor => tf.neg(tf.sum(tf.mul(p, tf.log(tf.maximum(p, 1e-30))), -1))
+
+/**
+ * BALD's mutual information between the label and the weights, per candidate:
+ * I = H(mean_t p_t) − mean_t H(p_t), clamped at 0 (it is ≥ 0 by Jensen; float rounding can dip
+ * below by an ulp), so 0 ≤ I ≤ H(mean_t p_t).
+ */
+export const baldScore = (mc: tf.Tensor3D): tf.Tensor1D =>
+  tf.tidy(() => {
+    const total = entropyScore(meanProbabilities(mc))
+    const expected = tf.mean(entropyLast(mc), 1)
+    return tf.minimum(tf.maximum(tf.sub(total, expected), 0), total) as tf.Tensor1D
+  })
+
+/**
+ * Variation ratio 1 − (votes for the modal class) / T, where each pass votes for its predicted
+ * class; a pass whose top probability is shared by several classes splits its vote between them,
+ * so the score does not depend on the order of the classes.
+ */
+export const variationRatioScore = (mc: tf.Tensor3D): tf.Tensor1D =>
+  tf.tidy(() => {
+    const t = mc.shape[1]
+    const isTop = tf.cast(tf.equal(mc, tf.max(mc, 2, true)), "float32")
+    const votes = tf.sum(tf.div(isTop, tf.sum(isTop, 2, true)), 1)
+    return tf.sub(1, tf.div(tf.max(votes, 1), t)) as tf.Tensor1D
+  })
+
+/** Mean over classes of the standard deviation over passes: mean_c sqrt(E_t[p²] − E_t[p]²). */
+export const meanStdScore = (mc: tf.Tensor3D): tf.Tensor1D =>
+  tf.tidy(() => {
+    const m = tf.mean(mc, 1)
+    const m2 = tf.mean(tf.square(mc), 1)
+    return tf.mean(tf.sqrt(tf.relu(tf.sub(m2, tf.square(m)))), 1) as tf.Tensor1D
+  })

@@ -1,0 +1,18 @@
+import { meanStdScore } from "./mc-scores.js"
+import { scoredStrategy } from "./scoring.js"
+import { required } from "./strategy.js"
+
+/**
+ * Mean standard deviation (Kampffmeyer, Salberg & Jenssen 2016; compared in Gal, Islam &
+ * Ghahramani 2017): the standard deviation of each class probability over T MC-dropout passes,
+ * averaged over classes, highest first.
+ */
+export const meanStd = scoredStrategy({
+  name: "mean-std",
+  aliases: ["MeanSTD"],
+  rule: "highest mean over classes of the std over MC-dropout passes first",
+  citation: "Kampffmeyer, Salberg & Jenssen (2016), Semantic segmentation of small objects…, CVPR Workshops",
+  direction: "highest",
+  needs: ["mcProbabilities"],
+  score: (input) => meanStdScore(required(input, "mcProbabilities", "mean-std"))
+})
