@@ -29,7 +29,8 @@ export type { ModelContext, ModelFactory } from "./models/model-factory.js"
 export { mlp } from "./models/mlp.js"
 export { galCnn } from "./models/gal-cnn.js"
 export { modelCatalogue, modelNames, modelSuits, type CatalogueModel, type MakeOptions } from "./models/catalogue.js"
-export { logisticRegression, embeddingBag, textCnn, EmbeddingBag, registerWasmSegmentSum, type TokenModelOptions } from "./models/text-models.js"
+export { logisticRegression, embeddingBag, textCnn, EmbeddingBag, type TokenModelOptions } from "./models/text-models.js"
+export { registerWasmSegmentSum } from "./runtime/wasm-segment-sum.js"
 export { SeededDropout, reseedDropout } from "./models/seeded-dropout.js"
 export { fitModel, crossEntropy, type TrainConfig, type EpochReport } from "./models/train.js"
 export { predictProbabilities } from "./models/predict.js"
@@ -96,6 +97,17 @@ export { activeLearning, type ActiveLearningConfig } from "./pipeline/active-lea
 export { runExperiment, SpecError } from "./pipeline/experiment.js"
 export { ExperimentSpec, decodeSpec, encodeSpec, type ExperimentSpecInput } from "./pipeline/spec.js"
 export { runDirectoryReporter, resultsTable, resultColumns, timingColumns } from "./pipeline/run-directory.js"
+export {
+  GridSpec, GridBase, GridOverride, GridProfile, GridReportOptions, PaperReference, decodeGridSpec, readGridSpec, resolveGrid,
+  readResolvedGrid, runDir, type GridSpecInput, type GridRun, type ResolvedGrid
+} from "./pipeline/grid-spec.js"
+export { runGrid, GridError, workerEntry, type GridOptions, type GridSummary } from "./pipeline/grid.js"
+export { GridProgress, GridEvent } from "./pipeline/grid-progress.js"
+export { runGridJob, type GridJob, type JobOutcome, type JobRound } from "./pipeline/grid-job.js"
+export { gridReport, defaultTargets, type GridReport, type ReportOptions, type StrategySummary, type StoppingSummary } from "./pipeline/grid-report.js"
 // report
 export { ReportError } from "./report/errors.js"
 export { writeFileAtomic } from "./report/atomic-write.js"
+export { renderSvg } from "./report/vega.js"
+export { aubc, labelsToReach, meanCurves, commonBudget, sampleStd, spread, type CurvePoint, type RunCurve, type MeanPoint, type Spread } from "./report/grid-stats.js"
+export { learningCurvesChart, stoppingSummaryChart } from "./report/grid-charts.js"

@@ -3,13 +3,14 @@ import { Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect } from "effect"
 import { experimentCommand } from "./experiment-command.js"
+import { reportCommand } from "./report-command.js"
 import { runCommand } from "./run-command.js"
 import { stopAnalysisCommand } from "./stop-analysis-command.js"
 import { strategiesCommand } from "./strategies-command.js"
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, stopAnalysisCommand, strategiesCommand])
+  Command.withSubcommands([runCommand, experimentCommand, reportCommand, stopAnalysisCommand, strategiesCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })

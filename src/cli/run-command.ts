@@ -42,7 +42,8 @@ const options = {
   model: choiceFlag("model", "model", modelNames, "mlp"),
   epochs: integerFlag("epochs", "training epochs per round (default: the model's, 10 for mlp, 50 for gal-cnn)", { min: 1 }),
   batchSize: integerFlag("batch_size", "minibatch size (default: the model's, 64 for mlp, 128 for gal-cnn)", { min: 1 }),
-  learningRate: numberFlag("lr", "Adam learning rate", 1e-3),
+  learningRate: numberFlag("lr", "Adam learning rate (default: the model's, else 1e-3)"),
+  weightDecay: numberFlag("weight_decay", "weight-decay constant c (gal-cnn: L2 c / N_train on the first dense layer, c = 3.5 in Gal et al.'s code)"),
   initial: choiceFlag("initial", "how the initial labels are drawn", ["random", "balanced"], "random"),
   warmStart: Options.boolean("warm_start").pipe(
     Options.withAlias("warm-start"),
@@ -86,6 +87,7 @@ const givenSpec = (o: Command.Command.ParseConfig<typeof options>): Partial<Expe
   ...given("nRound", o.nRound),
   ...given("seed", o.seed),
   ...given("learningRate", o.learningRate),
+  ...given("weightDecay", o.weightDecay),
   ...(o.warmStart ? { warmStart: true } : {}),
   ...given("stopping", list(o.stopping)),
   ...given("epochs", o.epochs),

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
 import type * as tfl from "@tensorflow/tfjs-layers"
+import { argmaxRows } from "./metrics.js"
 
 /**
  * Batched adversarial attacks on a softmax classifier, for the adversarial query strategies. Each
@@ -23,12 +24,6 @@ export interface AttackResult {
 const logProbabilities = (model: tfl.LayersModel, x: tf.Tensor): tf.Tensor2D =>
   tf.log(tf.maximum(model.apply(x, { training: false }) as tf.Tensor, 1e-30)) as tf.Tensor2D
 
-const argmaxRows = (v: Float32Array | Int32Array | Uint8Array, c: number): Int32Array => {
-  const n = v.length / c
-  const out = new Int32Array(n)
-  for (let i = 0; i < n; i++) for (let j = 1; j < c; j++) if (v[i * c + j] > v[i * c + out[i]]) out[i] = j
-  return out
-}
 
 export interface DeepFoolOptions {
   /** Iterations per example at most (default 50, as DeepAL). */

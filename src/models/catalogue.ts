@@ -8,6 +8,8 @@ import { embeddingBag, logisticRegression, textCnn } from "./text-models.js"
 export interface MakeOptions {
   /** For token-id models: ids run over 0 .. vocabularySize − 1 (the dataset's vocabulary + 2). */
   readonly vocabularySize?: number
+  /** Weight-decay constant c for models that take one (gal-cnn: L2 c / N_train on its first dense layer). */
+  readonly weightDecay?: number
 }
 
 export interface CatalogueModel {
@@ -25,7 +27,7 @@ export interface CatalogueModel {
 export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
   mlp: { make: () => mlp(), defaults: { epochs: 10, batchSize: 64 } },
   /** Gal et al. (2017) and its reimplementations train 50 epochs with batch 128 from scratch each round. */
-  "gal-cnn": { make: () => galCnn(), defaults: { epochs: 50, batchSize: 128 }, suits: ["image"] },
+  "gal-cnn": { make: (o) => galCnn(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }), defaults: { epochs: 50, batchSize: 128 }, suits: ["image"] },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
   logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text"] },
   /** fastText-style mean of word vectors over token ids. */

@@ -6,11 +6,13 @@ import { SeededDropout } from "./seeded-dropout.js"
  * The MNIST CNN of Gal, Islam & Ghahramani (2017), "Deep Bayesian Active Learning with Image
  * Data", as the paper states it: conv 32@4×4 → ReLU → conv 32@4×4 → ReLU → max-pool 2×2 →
  * dropout 0.25 → dense 128 → ReLU → dropout 0.5 → dense C → softmax.
- * `weightDecay` adds an L2 penalty to the first dense layer (the authors' code uses c / N_train).
+ * `weightDecay` = c adds the authors' L2 penalty (c / N_train)·Σw² to the first dense layer, with
+ * N_train the labelled examples of the round (their Keras code: `W_regularizer=l2(c / N_train)`,
+ * c = 3.5, recomputed every round).
  */
 export const galCnn =
   (options: { readonly weightDecay?: number } = {}): ModelFactory =>
-  ({ inputShape, numClasses, seed }) => {
+  ({ inputShape, numClasses, seed, trainingSize }) => {
     const init = () => tfl.initializers.glorotUniform({ seed: seed() })
     const model = tfl.sequential()
     model.add(
@@ -25,7 +27,7 @@ export const galCnn =
         units: 128,
         activation: "relu",
         kernelInitializer: init(),
-        ...(options.weightDecay ? { kernelRegularizer: tfl.regularizers.l2({ l2: options.weightDecay }) } : {})
+        ...(options.weightDecay ? { kernelRegularizer: tfl.regularizers.l2({ l2: options.weightDecay / Math.max(1, trainingSize ?? 1) }) } : {})
       })
     )
     model.add(new SeededDropout({ rate: 0.5, seed: seed() }))

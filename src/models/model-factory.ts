@@ -6,6 +6,8 @@ export interface ModelContext {
   readonly numClasses: number
   /** A fresh seed for each initialiser or dropout layer (from the run's seeded stream). */
   readonly seed: () => number
+  /** How many labelled examples the model is about to be trained on (for penalties scaled by 1/N). */
+  readonly trainingSize?: number
 }
 
 /**

@@ -10,7 +10,7 @@ export interface SeededDropoutConfig {
 
 /**
  * Dropout whose masks come from the run's seed: call i uses the mask seeded by hash(seed, i).
- * tfjs's own Dropout either reuses one fixed mask (with a seed) or draws from Math.random
+ * tfjs's own Dropout either reuses one fixed mask (with a seed) or draws from the unseeded global generator
  * (without one); this layer gives a fresh mask per training step and per MC-dropout pass that is
  * still reproducible. Active when called with `training: true`, the identity otherwise.
  */

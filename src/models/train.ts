@@ -21,9 +21,16 @@ export const crossEntropy = (probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar =>
   tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1))) as tf.Scalar)
 
 /**
+ * The regularisation penalties of every layer (kernel L2 and the like). Read from the layers
+ * themselves: `LayersModel.calculateLosses()` returns none for a Sequential model, which
+ * would silently drop weight decay.
+ */
+export const regularizationLosses = (model: tfl.LayersModel): Array<tf.Scalar> => model.layers.flatMap((l) => l.calculateLosses())
+
+/**
  * Trains `model` with Adam on the examples `indices` of `ds`, labelled `labels` (the oracle's
  * answers, aligned with `indices`). deal's own minibatch loop: the order of each epoch is a
- * permutation from `rng` (tfjs's `fit` shuffles with Math.random), dropout masks come from the
+ * permutation from `rng` (tfjs's `fit` shuffles without a seed), dropout masks come from the
  * model's SeededDropout layers, and the regularisation losses of the model are added. Returns
  * the mean training loss of the last epoch.
  */
@@ -57,7 +64,7 @@ export const fitModel = (
             return optimizer.minimize(
               () => {
                 const probs = model.apply(xb, { training: true }) as tf.Tensor
-                const reg = model.calculateLosses()
+                const reg = regularizationLosses(model)
                 return reg.length === 0 ? crossEntropy(probs, yb) : tf.addN([crossEntropy(probs, yb), ...reg]) as tf.Scalar
               },
               true,

@@ -86,7 +86,10 @@ export const runExperiment = (
         : { ...(yield* splitValidation(train, spec.nValidation, RandomStream.make(spec.seed, "validation"))), test }
     return yield* activeLearning({
       data,
-      model: model.make(full.train.vocabulary === undefined ? {} : { vocabularySize: full.train.vocabulary.length + 2 }),
+      model: model.make({
+        ...(full.train.vocabulary === undefined ? {} : { vocabularySize: full.train.vocabulary.length + 2 }),
+        ...(spec.weightDecay === undefined ? {} : { weightDecay: spec.weightDecay })
+      }),
       strategy,
       train: { epochs: resolved.epochs, batchSize: resolved.batchSize, learningRate: resolved.learningRate, warmStart: spec.warmStart },
       query: {

@@ -207,7 +207,7 @@ const startLine = (e: Extract<GridEvent, { readonly _tag: "GridStarted" }>) => {
   const seeds = new Set(e.runs.map((r) => r.seed)).size
   return (
     `grid ${e.name}${e.profile === null ? "" : ` (profile ${e.profile})`}: ${e.runs.length} runs ` +
-    `(${strategies} strategies × ${seeds} seeds) ` +
+    `(${strategies} strateg${strategies === 1 ? "y" : "ies"} × ${seeds} seed${seeds === 1 ? "" : "s"}) ` +
     (e.inProcess ? "in this process (no compiled worker found)" : `on ${e.workers} worker thread${e.workers === 1 ? "" : "s"}`) +
     ` → ${e.out}`
   )

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type * as tfl from "@tensorflow/tfjs-layers"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
 import { type Pool, unlabeledIndices } from "../data/pool.js"
 import { modelOutputs } from "../models/forward.js"
@@ -32,9 +32,10 @@ export const roundCandidates = (pool: Pool, poolSubset: number | undefined, rng:
 }
 
 /**
- * Computes, once, everything `needs` asks for on `candidates` (and the labelled set), and gives
- * the tensors to `use`; they are freed when it returns. One forward sweep gives probabilities,
- * embeddings and MC samples (MC passes reuse the layers before the first dropout).
+ * Computes, once, everything `needs` asks for on `candidates` (and the labelled set). The
+ * tensors are acquired in the enclosing `Scope` and freed when it closes. One forward sweep
+ * gives probabilities, embeddings and MC samples (MC passes reuse the layers before the first
+ * dropout).
  */
 export const computeNeeds = (input: {
   readonly needs: ReadonlyArray<StrategyNeed>
@@ -46,7 +47,7 @@ export const computeNeeds = (input: {
   readonly mcSeed: number
   readonly batchSize?: number
   readonly onBatch?: (done: number, total: number) => Effect.Effect<void>
-}): Effect.Effect<Omit<SelectionInput, "k" | "rng"> & { readonly dispose: () => void }> =>
+}): Effect.Effect<Omit<SelectionInput, "k" | "rng">, never, Scope.Scope> =>
   Effect.gen(function* () {
     const needs = new Set(input.needs)
     const n = input.candidates.length
@@ -68,6 +69,7 @@ export const computeNeeds = (input: {
       ? yield* modelOutputs(input.model, input.data, input.labeled, { embeddings: true, ...batch })
       : undefined
     const keep: Array<tf.Tensor> = []
+    yield* Effect.addFinalizer(() => Effect.sync(() => keep.forEach((t) => t.dispose())))
     const hold = <T extends tf.Tensor>(make: () => T): T => {
       const t = tf.tidy(make)
       keep.push(t)
@@ -93,7 +95,7 @@ export const computeNeeds = (input: {
         features: (positions) => featuresTensor(input.data, Array.from(positions, (p) => input.candidates[p]))
       }
     }
-    return { ...(result as Omit<SelectionInput, "k" | "rng">), dispose: () => keep.forEach((t) => t.dispose()) }
+    return result as Omit<SelectionInput, "k" | "rng">
   })
 
 /**
@@ -112,7 +114,7 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
       return {
         strategy: strategy.name,
         query: ({ round, model, data, pool, k }) =>
-          Effect.gen(function* () {
+          Effect.scoped(Effect.gen(function* () {
             const candidates = roundCandidates(pool, options.poolSubset, rng.stream("round", round, "subset"))
             const [needs, scoreSeconds] = yield* timedSeconds(
               computeNeeds({
@@ -128,16 +130,10 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
               })
             )
             const [indices, selectSeconds] = yield* timedSeconds(
-              Effect.sync(() => {
-                try {
-                  return strategy.select({ ...needs, k, rng: rng.stream("round", round, "select") })
-                } finally {
-                  needs.dispose()
-                }
-              })
+              Effect.sync(() => strategy.select({ ...needs, k, rng: rng.stream("round", round, "select") }))
             )
             return { indices, scoreSeconds, selectSeconds }
-          })
+          }))
       }
     })
   )

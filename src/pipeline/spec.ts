@@ -43,6 +43,8 @@ export const ExperimentSpec = Schema.Struct({
   /** Adam's learning rate (default: the model's, else 1e-3). */
   learningRate: Schema.optional(Schema.Number.pipe(Schema.positive())),
   warmStart: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /** Weight-decay constant c (gal-cnn: L2 c / N_train on the first dense layer, as Gal et al.'s code). */
+  weightDecay: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** MC-dropout passes T per round, for strategies that need MC samples (default 20). */
   mcSamples: Schema.optional(PositiveInt),
   /** Score only a seeded random subset of this many unlabelled examples per round (all when absent). */

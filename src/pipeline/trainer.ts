@@ -35,7 +35,7 @@ export const modelTrainer = (factory: ModelFactory, options: ModelTrainerOptions
           Effect.gen(function* () {
             const init = rng.stream("round", round, "init")
             const model = yield* acquireDisposable(() =>
-              factory({ inputShape: data.shape, numClasses: numClasses(data), seed: () => init.seed() })
+              factory({ inputShape: data.shape, numClasses: numClasses(data), seed: () => init.seed(), trainingSize: indices.length })
             )
             if (options.warmStart && previous !== undefined) {
               const weights = model.getWeights()

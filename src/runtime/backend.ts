@@ -3,6 +3,7 @@ import "@tensorflow/tfjs-backend-cpu"
 import "@tensorflow/tfjs-backend-wasm"
 import { Context, Data, Effect, Layer } from "effect"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
+import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
 
 export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const
 /** `tensorflow-gpu` is @tensorflow/tfjs-node-gpu, `tensorflow` is @tensorflow/tfjs-node. */
@@ -39,6 +40,7 @@ const activate = async (name: BackendName): Promise<boolean> => {
       return tryNative(name)
     case "wasm":
       registerWasmConvGradients()
+      registerWasmSegmentSum()
       return tf.setBackend("wasm")
     case "cpu":
       return tf.setBackend("cpu")

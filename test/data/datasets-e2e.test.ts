@@ -20,6 +20,14 @@ describe("deal run end to end on real data beyond MNIST", () => {
       const summary = yield* runExperiment({ ...base, dataset: `folder:${root}`, model: "gal-cnn", batchSize: 8 }, { out })
       expect(summary.rounds.map((r) => r.labeled)).toEqual([6, 12])
       expect(rows(out)).toHaveLength(2)
+      // the last model's test predictions, one row per test image, with its path
+      const predictions = readFileSync(join(out, "predictions.csv"), "utf8").trim().split("\n")
+      expect(predictions[0]).toBe("index,true_class,predicted_class,correct,id")
+      expect(predictions.length - 1).toBe(summary.testPredicted.length)
+      const [index, truth, predicted, correct, id] = predictions[1].split(",")
+      expect(index).toBe("0")
+      expect(id.startsWith(join(root, "test", truth))).toBe(true)
+      expect(correct).toBe(String(truth === predicted))
     }).pipe(Effect.provide(env))
   )
 

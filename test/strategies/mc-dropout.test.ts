@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import * as tfl from "@tensorflow/tfjs-layers"
-import { Effect, Exit, Cause } from "effect"
+import { Cause, Effect, Exit, Scope } from "effect"
 import fc from "fast-check"
 import { mcSamples } from "deal/testing"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -143,8 +143,9 @@ describe("the querier's needs", () => {
   it("computes every need once and frees them all", () => {
     const model = mlp({ hidden: 8 })({ inputShape: [8, 8, 1], numClasses: 3, seed: seeds(3) })
     const before = tf.memory().numTensors
+    const scope = Effect.runSync(Scope.make())
     const needs = run(
-      computeNeeds({
+      Scope.extend(computeNeeds({
         needs: ["probabilities", "mcProbabilities", "embeddings", "labeledEmbeddings", "gradientEmbeddings", "model"],
         model,
         data,
@@ -152,7 +153,7 @@ describe("the querier's needs", () => {
         labeled: all.subarray(0, 5),
         mcSamples: 4,
         mcSeed: 1
-      })
+      }), scope)
     )
     expect(needs.probabilities!.shape).toEqual([25, 3])
     expect(needs.mcProbabilities!.shape).toEqual([25, 4, 3])
@@ -164,7 +165,7 @@ describe("the querier's needs", () => {
     const x = needs.model!.features([0, 1])
     expect(x.shape).toEqual([2, 8, 8, 1])
     x.dispose()
-    needs.dispose()
+    Effect.runSync(Scope.close(scope, Exit.void))
     expect(tf.memory().numTensors).toBe(before)
   })
 })

@@ -1,0 +1,40 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { gridReport } from "../pipeline/grid-report.js"
+import { SpecError } from "../pipeline/experiment.js"
+import { textFlag } from "./flags.js"
+
+const options = {
+  dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a grid directory written by deal experiment")),
+  stopping: Options.boolean("stopping").pipe(
+    Options.withDescription("add the stopping summary: deal stop-analysis on every run, per criterion labels and accuracy at stop (default: as the grid spec says)")
+  ),
+  targets: textFlag("targets", "test accuracies to read the labels needed off, comma-separated, e.g. 0.9,0.95 (default: the grid spec's, else 0.8,0.9,0.95)")
+}
+
+const parseTargets = (text: string) => {
+  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const targets = parts.map(Number)
+  return parts.length > 0 && targets.every((t) => Number.isFinite(t) && t > 0 && t <= 1)
+    ? Effect.succeed(targets)
+    : Effect.fail(new SpecError({ message: `--targets: expected accuracies in (0, 1] separated by commas, e.g. 0.9,0.95, got '${text}'` }))
+}
+
+/** `deal report DIR`: learning curves, AUBC, labels to reach an accuracy (and stopping), under DIR/report/. */
+export const reportCommand = Command.make("report", options, (o) =>
+  Effect.gen(function* () {
+    const targets = Option.isSome(o.targets) ? yield* parseTargets(o.targets.value) : undefined
+    const report = yield* gridReport(o.dir, {
+      ...(o.stopping ? { stopping: true } : {}),
+      ...(targets === undefined ? {} : { targets })
+    })
+    if (report.missing.length > 0) yield* Console.error(`deal: warn: no results yet for ${report.missing.join(", ")}`)
+    const markdown = report.files.find((f) => f.endsWith("summary.md"))
+    yield* Console.log(`wrote ${report.files.length} files to ${o.dir}/report/ (open index.html; summary in ${markdown})`)
+  })
+).pipe(
+  Command.withDescription(
+    "Report on a grid written by deal experiment: learning curves (mean ± std over seeds) as SVG, area under the budget curve, " +
+      "labels to reach given accuracies beside the paper's, tables as CSV and Markdown, one self-contained index.html."
+  )
+)

@@ -1,0 +1,109 @@
+import { execFile } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { Effect, Layer } from "effect"
+import { describe, expect, it } from "vitest"
+import { runGrid } from "../../src/pipeline/grid.js"
+import { type GridEvent, GridProgress } from "../../src/pipeline/grid-progress.js"
+import { decodeGridSpec, resolveGrid } from "../../src/pipeline/grid-spec.js"
+
+const deal = (...args: Array<string>) => promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" })
+
+const tinyGrid = {
+  name: "tiny",
+  description: "two strategies, two seeds, a small MNIST subsample",
+  base: { dataset: "mnist", model: "mlp", nTrain: 400, nTest: 200, nInitLabeled: 20, initialSelection: "balanced", nQuery: 20, nRound: 2, epochs: 1 },
+  strategies: ["entropy", "random"],
+  seeds: [1, 2],
+  report: {
+    targets: [0.3, 0.99],
+    paper: {
+      source: "a made-up table",
+      unit: "acquired",
+      reach: { entropy: { name: "Max Entropy", labels: { "0.3": 10, "0.99": 500 } }, random: { name: "Random", labels: { "0.3": 20 } } }
+    }
+  }
+}
+
+describe("deal experiment and deal report (the built CLI)", () => {
+  it("runs a grid in worker threads, skips finished runs when run again, and reports on it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
+    const spec = join(dir, "tiny.json")
+    const out = join(dir, "out")
+    writeFileSync(spec, JSON.stringify(tinyGrid))
+
+    const first = await deal("experiment", spec, "--parallel", "2", "--out", out)
+    expect(first.stderr).toContain("4 runs (2 strategies × 2 seeds) on 2 worker threads")
+    expect(first.stderr).toMatch(/\[4\/4\] (entropy|random) seed \d: 3 rounds/)
+    expect(first.stdout).toContain("grid tiny: 4 ran, 0 resumed, 0 already finished, 0 failed")
+    const grid = JSON.parse(readFileSync(join(out, "grid.json"), "utf8"))
+    expect(grid.runs.map((r: { dir: string }) => r.dir)).toEqual(["entropy/seed-1", "entropy/seed-2", "random/seed-1", "random/seed-2"])
+    expect(grid.runs[3].spec).toMatchObject({ strategy: "random", seed: 2, nTrain: 400 })
+    for (const run of grid.runs) {
+      expect(JSON.parse(readFileSync(join(out, run.dir, "checkpoint.json"), "utf8")).finished).toBe(true)
+      expect(readFileSync(join(out, run.dir, "results.csv"), "utf8").trim().split("\n")).toHaveLength(4)
+    }
+
+    const csv = join(out, "random", "seed-2", "results.csv")
+    const before = statSync(csv).mtimeMs
+    const again = await deal("experiment", spec, "--out", out)
+    expect(again.stdout).toContain("grid tiny: 0 ran, 0 resumed, 4 already finished, 0 failed")
+    expect(statSync(csv).mtimeMs).toBe(before)
+
+    const report = await deal("report", out)
+    expect(report.stdout).toContain(`wrote 6 files to ${out}/report/`)
+    const svg = readFileSync(join(out, "report", "curves.svg"), "utf8")
+    for (const text of ["labelled examples", "test accuracy (mean ± std over 2 seeds)", "entropy", "random", "strategy"]) expect(svg).toContain(text)
+    const md = readFileSync(join(out, "report", "summary.md"), "utf8")
+    expect(md).toMatch(/^\| entropy \| 2 \| 0\.\d{4} ± 0\.\d{4} \| 0\.\d{4} ± 0\.\d{4} \|$/m)
+    expect(md).toMatch(/^\| random \| Random \| (\d+|not reached \(> 40\)) \| 20 \| not reached \(> 40\) \| — \|$/m)
+    expect(md).toContain("| strategy | in the paper | 30%: ours | 30%: paper | 99%: ours | 99%: paper |")
+    const summary = readFileSync(join(out, "report", "summary.csv"), "utf8").split("\n")
+    expect(summary[0]).toBe(
+      "strategy,paper_name,seeds,unfinished,labels_from,labels_to,final_accuracy_mean,final_accuracy_std,aubc_mean,aubc_std," +
+        "labels_to_0.3,acquired_to_0.3,paper_acquired_to_0.3,labels_to_0.99,acquired_to_0.99,paper_acquired_to_0.99"
+    )
+    expect(summary[1]).toMatch(/^entropy,Max Entropy,2,0,20,60,/)
+    const html = readFileSync(join(out, "report", "index.html"), "utf8")
+    expect(html).toContain("<svg")
+    expect(html).toContain("<table>")
+    expect(existsSync(join(out, "report", "stopping.svg"))).toBe(false)
+
+    const withStopping = await deal("report", out, "--stopping")
+    expect(withStopping.stdout).toContain("wrote 9 files")
+    expect(readFileSync(join(out, "report", "stopping.csv"), "utf8")).toMatch(/^strategy,criterion,runs,fired,labels_mean,/)
+    expect(readFileSync(join(out, "report", "summary.md"), "utf8")).toMatch(/^\| entropy \| stabilizing-predictions \| 0\/2 \| 60\.0 ± 0\.0 \[60\.0–60\.0\] \|/m)
+  })
+
+  it("refuses a grid directory that holds another grid, naming what differs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
+    // a grid with nRound 0 was run in out (its grid.json is what deal experiment checks)
+    mkdirSync(join(dir, "out"))
+    writeFileSync(join(dir, "out", "grid.json"), JSON.stringify({ name: "tiny", base: { ...tinyGrid.base, nRound: 0 } }))
+    const b = join(dir, "b.json")
+    writeFileSync(b, JSON.stringify({ ...tinyGrid, base: { ...tinyGrid.base, nRound: 1 }, seeds: [1] }))
+    const refused = await deal("experiment", b, "--out", join(dir, "out")).then(
+      () => undefined,
+      (e: { stderr: string; code: number }) => e
+    )
+    expect(refused?.code).toBe(1)
+    expect(refused?.stderr.trim().split("\n").at(-1)).toBe(`deal: GridError: ${join(dir, "out")} holds another grid (base.nRound: saved 0, given 1): choose another --out`)
+  })
+})
+
+describe("runGrid from the TypeScript sources", () => {
+  it("runs the jobs in this process when no compiled worker is beside it, and reports each round", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
+    const events: Array<GridEvent> = []
+    const progress = Layer.succeed(GridProgress, { event: (e) => Effect.sync(() => void events.push(e)) })
+    const grid = await Effect.runPromise(
+      Effect.flatMap(decodeGridSpec({ ...tinyGrid, base: { ...tinyGrid.base, nRound: 1 }, strategies: ["random"], seeds: [3] }), (g) => resolveGrid(g))
+    )
+    const summary = await Effect.runPromise(runGrid(grid, { out: dir, backend: "cpu" }).pipe(Effect.provide(progress)))
+    expect(summary.runs).toEqual([{ run: grid.runs[0], ok: true, outcome: expect.objectContaining({ status: "ran", rounds: 2 }) }])
+    expect(events.map((e) => e._tag)).toEqual(["GridStarted", "JobStarted", "JobRound", "JobRound", "JobFinished"])
+    expect(events[0]).toMatchObject({ inProcess: true, workers: 1 })
+  })
+})
