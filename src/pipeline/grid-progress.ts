@@ -181,8 +181,10 @@ export class GridProgress extends Context.Tag("deal/GridProgress")<
       const write = (text: string) => void stream.write(text)
       const redraw = (logLine?: string) => {
         const up = drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ""
-        const lines = progressLines(state, now())
-        write(up + (logLine === undefined ? "" : `${logLine}\n`) + lines.join("\n") + "\n")
+        // lines cut to the terminal's width, so that none wraps and the block redraws in place
+        const width = Math.max(20, (stream.columns ?? 120) - 1)
+        const lines = progressLines(state, now()).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l))
+        write(up + (logLine === undefined ? "" : `deal: ${logLine}\n`) + lines.join("\n") + "\n")
         drawn = lines.length
         last = now()
       }

@@ -253,13 +253,20 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
           )
         )
       : []
+    // The paper's points beyond the curves' budget would only squash the curves.
+    const maxLabels = Math.max(0, ...curves.map((c) => c.labels))
+    const shownPaper = paperPoints.filter((p) => p.labels <= maxLabels)
     const title = `${grid.name}${grid.profile === null ? "" : ` (profile ${grid.profile})`}: learning curves`
     const curvesSpec = learningCurvesChart(curves, {
       title,
-      subtitle: paper && paperPoints.length ? `◇ ${paper.source}: labels to reach each dashed accuracy` : `${results.length} runs`,
+      subtitle:
+        paper && paperPoints.length
+          ? `◇ ${paper.source}: labels to reach each dashed accuracy` +
+            (shownPaper.length < paperPoints.length ? ` (${paperPoints.length - shownPaper.length} of ${paperPoints.length} lie beyond ${maxLabels} labels, not shown)` : "")
+          : `${results.length} runs`,
       strategies,
       targets,
-      paper: paperPoints,
+      paper: shownPaper,
       seeds: seedsCount
     })
     const curvesSvg = yield* renderSvg(curvesSpec, join(out, "curves.svg"))
@@ -280,7 +287,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       missing.length ? `Missing or empty runs (not in the report): ${missing.join(", ")}.` : ""
     ].filter((n) => n !== "")
     const heading = `${grid.name}${grid.profile === null ? "" : ` (profile ${grid.profile})`}`
-    const runsLine = `${results.length} runs: ${strategies.length} strategies × seeds ${grid.seeds.join(", ")}${budget ? `; ${budget.from} → ${budget.to} labels` : ""}.`
+    const runsLine = `${results.length} runs: ${strategies.length} strateg${strategies.length === 1 ? "y" : "ies"} × seeds ${grid.seeds.join(", ")}${budget ? `; ${budget.from} → ${budget.to} labels` : ""}.`
     const markdown = [
       `# ${heading}: deal report`,
       "",

@@ -15,7 +15,8 @@ describe("the reproductions in experiments/", () => {
     const spec = await Effect.runPromise(decodeSpec(full.runs[0].spec))
     expect(spec).toMatchObject({
       dataset: "mnist", model: "gal-cnn", nInitLabeled: 20, initialSelection: "balanced", nQuery: 10, nRound: 100,
-      nValidation: 100, poolSubset: 2000, mcSamples: 100, epochs: 50, strategy: "bald", seed: 1
+      nValidation: 100, poolSubset: 2000, mcSamples: 100, epochs: 50, batchSize: 128, learningRate: 0.001, weightDecay: 3.5,
+      warmStart: false, strategy: "bald", seed: 1
     })
     expect(full.report.paper?.reach.random.labels["0.95"]).toBe(835)
 
