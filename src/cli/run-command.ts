@@ -9,7 +9,7 @@ import { resumeExperiment } from "../pipeline/resume.js"
 import type { ExperimentSpecInput } from "../pipeline/spec.js"
 import { Progress } from "../pipeline/progress.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
-import { strategyNames } from "../strategies/catalogue.js"
+import { findStrategy, strategyNames } from "../strategies/catalogue.js"
 import { stoppingNames } from "../stopping/catalogue.js"
 import { choiceFlag, integerFlag, numberFlag, textFlag, validatedFlag } from "./flags.js"
 
@@ -33,7 +33,17 @@ const options = {
   ),
   vocabSize: integerFlag("vocab_size", "text: the largest vocabulary, from the training split (default 2000)", { min: 1 }),
   maxTokens: integerFlag("max_tokens", "text with embedding-bag or text-cnn: tokens kept per document (default 256)", { min: 1 }),
-  strategy: choiceFlag("strategy_name", "query strategy (DalMax's class names accepted)", strategyNames(), "entropy"),
+  strategy: validatedFlag(
+    "strategy_name",
+    "query strategy (DalMax's class names accepted; a weighted combination of scored ones as entropy*0.7+bald*0.3)",
+    [...strategyNames(), "a weighted combination such as entropy*0.7+bald*0.3"],
+    (text) => {
+      const found = findStrategy(text)
+      // a catalogue name keeps its canonical spelling; a combination keeps the text it was given
+      return found === undefined ? undefined : /[+*]/.test(text) ? text : found.name
+    },
+    "entropy"
+  ),
   nInitLabeled: integerFlag("n_init_labeled", "labels before the first round", { default: 100 }),
   nQuery: integerFlag("n_query", "labels queried per round", { min: 1, default: 100 }),
   nRound: integerFlag("n_round", "acquisition rounds after round 0", { default: 10 }),

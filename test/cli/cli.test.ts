@@ -33,6 +33,15 @@ describe("deal run", () => {
     expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, tensorflow, wasm, cpu")
   })
 
+  it("accepts a weighted combination of scored strategies and saves it in the spec", async () => {
+    const out = mkdtempSync(join(tmpdir(), "deal-cli-mix-"))
+    const r = await deal("run", "--strategy_name", "entropy*0.7+margin*0.3", "--n_init_labeled", "20", "--n_query", "10", "--n_round", "1", "--n_train", "400", "--n_test", "100", "--epochs", "1", "--out", out)
+    expect(r.code).toBe(0)
+    expect(JSON.parse(readFileSync(join(out, "spec.json"), "utf8")).strategy).toBe("entropy*0.7+margin*0.3")
+    const bad = await deal("run", "--strategy_name", "entropy*x")
+    expect((bad.stdout + bad.stderr).trim()).toMatch(/^--strategy_name: 'entropy\*x' is not one of random, .*, a weighted combination such as entropy\*0\.7\+bald\*0\.3$/)
+  })
+
   it("runs a small experiment with kebab-case aliases and prints the summary table", async () => {
     const out = mkdtempSync(join(tmpdir(), "deal-cli-"))
     const r = await deal(
