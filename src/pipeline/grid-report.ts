@@ -338,8 +338,8 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
     const files: Array<[string, string]> = [
       ["curves.svg", curvesSvg],
       ["curves.vl.json", JSON.stringify(curvesSpec, null, 2) + "\n"],
-      ["curves.csv", curvesTable.toCSV() + "\n"],
-      ["summary.csv", summaryTable.toCSV() + "\n"],
+      ["curves.csv", curvesTable.toCSV()],
+      ["summary.csv", summaryTable.toCSV()],
       ["summary.md", markdown],
       ["index.html", html]
     ]
@@ -362,7 +362,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
           accuracy_change_std: s.accuracyChange.std
         }))
       )
-      files.push(["stopping.svg", stoppingSvg], ["stopping.vl.json", JSON.stringify(stoppingSpec, null, 2) + "\n"], ["stopping.csv", stoppingTable.toCSV() + "\n"])
+      files.push(["stopping.svg", stoppingSvg], ["stopping.vl.json", JSON.stringify(stoppingSpec, null, 2) + "\n"], ["stopping.csv", stoppingTable.toCSV()])
     }
     yield* Effect.forEach(files, ([name, contents]) => writeFileAtomic(join(out, name), contents), { discard: true })
     return {

@@ -69,8 +69,8 @@ export const runDirectoryReporter = (
       const table = resultsTable(rounds)
       return Effect.all(
         [
-          writeFileAtomic(join(dir, "results.csv"), table.select(...resultColumns).toCSV() + "\n"),
-          writeFileAtomic(join(dir, "timings.csv"), table.select("round", ...timingColumns).toCSV() + "\n"),
+          writeFileAtomic(join(dir, "results.csv"), table.select(...resultColumns).toCSV()),
+          writeFileAtomic(join(dir, "timings.csv"), table.select("round", ...timingColumns).toCSV()),
           writeFileAtomic(
             join(dir, "results.json"),
             JSON.stringify({ spec: meta.spec, backend: meta.backend, stop, rounds }, null, 2) + "\n"
@@ -101,7 +101,7 @@ export const runDirectoryReporter = (
           case "RunFinished":
             return Effect.zipRight(
               write(event.summary.stop),
-              writeFileAtomic(join(dir, "predictions.csv"), predictionsTable(meta.test, event.summary.testPredicted).toCSV() + "\n")
+              writeFileAtomic(join(dir, "predictions.csv"), predictionsTable(meta.test, event.summary.testPredicted).toCSV())
             )
         }
       }

@@ -74,7 +74,7 @@ export const stopAnalysis = (
       Either.mapLeft(parseStopping(name), (e) => new DataError({ file: specFile, message: e.message }))
     )
     const points = analyzeStopping(observations, criteria, options.weights ?? defaultCostWeights)
-    yield* writeFileAtomic(join(dir, "stopping.csv"), stoppingTable(points).toCSV() + "\n")
+    yield* writeFileAtomic(join(dir, "stopping.csv"), stoppingTable(points).toCSV())
     const svg = yield* renderSvg(
       stoppingChart(
         observations.map((o) => ({ labels: o.labeled, accuracy: o.test.accuracy })),

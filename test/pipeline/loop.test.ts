@@ -31,6 +31,7 @@ describe("the active-learning loop", () => {
       yield* runExperiment(spec, { out: b })
       const csv = readFileSync(join(a, "results.csv"), "utf8")
       expect(readFileSync(join(b, "results.csv"), "utf8")).toBe(csv)
+      expect(csv.endsWith("\n") && !csv.endsWith("\n\n")).toBe(true)
       const lines = csv.trim().split("\n")
       expect(lines[0]).toBe("round,labeled,accuracy,macro_f1,test_loss,train_loss")
       expect(lines.slice(1).map((l) => l.split(",").slice(0, 2).join(","))).toEqual(["0,20", "1,40", "2,60", "3,80", "4,100"])
