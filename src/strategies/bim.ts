@@ -1,7 +1,6 @@
 import { bimAttack, type BimOptions } from "../models/adversarial.js"
-import { type AdversarialOptions, attackScores } from "./deepfool.js"
-import { required, type Strategy } from "./strategy.js"
-import { topK } from "./top-k.js"
+import { type AdversarialOptions, attackSelection } from "./deepfool.js"
+import type { Strategy } from "./strategy.js"
 
 /**
  * Adversarial BIM (DeepAL's `AdversarialBIM`, after Ducoffe & Precup 2018, with the basic
@@ -18,9 +17,5 @@ export const bim = (options: BimOptions & AdversarialOptions = {}): Strategy => 
     direction: "lowest perturbation first (closest to the boundary)"
   },
   needs: ["model"],
-  select: (input) => {
-    const access = required(input, "model", "bim")
-    const scores = attackScores(access, input.candidates.length, options.batchSize ?? 256, (x) => bimAttack(access.model, x, access.numClasses, options))
-    return topK(scores, input.k, "lowest", input.rng).map((p) => input.candidates[p])
-  }
+  select: attackSelection("bim", options.batchSize, (access, x) => bimAttack(access.model, x, access.numClasses, options))
 })

@@ -29,6 +29,18 @@ export const attackScores = (
 }
 
 /**
+ * The `select` of an adversarial strategy: attack every candidate in batches and query the
+ * smallest squared perturbations first (seeded tie-breaks).
+ */
+export const attackSelection =
+  (name: string, batchSize: number | undefined, attack: (access: ModelAccess, x: tf.Tensor) => AttackResult): Strategy["select"] =>
+  (input) => {
+    const access = required(input, "model", name)
+    const scores = attackScores(access, input.candidates.length, batchSize ?? 256, (x) => attack(access, x))
+    return topK(scores, input.k, "lowest", input.rng).map((p) => input.candidates[p])
+  }
+
+/**
  * Adversarial DeepFool (Ducoffe & Precup 2018, "Adversarial active learning for deep networks: a
  * margin based approach"; DeepAL's `AdversarialDeepFool`): the candidates closest to the decision
  * boundary, measured by the squared norm of the DeepFool perturbation that flips their predicted
@@ -43,9 +55,5 @@ export const deepfool = (options: DeepFoolOptions & AdversarialOptions = {}): St
     direction: "lowest perturbation first (closest to the boundary)"
   },
   needs: ["model"],
-  select: (input) => {
-    const access = required(input, "model", "deepfool")
-    const scores = attackScores(access, input.candidates.length, options.batchSize ?? 256, (x) => deepFoolAttack(access.model, x, access.numClasses, options))
-    return topK(scores, input.k, "lowest", input.rng).map((p) => input.candidates[p])
-  }
+  select: attackSelection("deepfool", options.batchSize, (access, x) => deepFoolAttack(access.model, x, access.numClasses, options))
 })
