@@ -31,8 +31,18 @@ export interface StrategySummary {
   readonly unfinished: number
   readonly finalAccuracy: Spread
   readonly aubc: Spread
-  /** Per target: labels at which the seed-mean curve first reaches it (undefined: never). */
-  readonly reach: ReadonlyArray<{ readonly target: number; readonly labels: number | undefined; readonly paper: number | undefined }>
+  /** Labels of the last point of the seed-mean curve where every seed has a result. */
+  readonly meanCurveEnd: number | undefined
+  /**
+   * Per target: labels at which the seed-mean curve first reaches it (undefined: never), and
+   * at which each seed's own curve first does (undefined: that seed never does).
+   */
+  readonly reach: ReadonlyArray<{
+    readonly target: number
+    readonly labels: number | undefined
+    readonly seedLabels: ReadonlyArray<number | undefined>
+    readonly paper: number | undefined
+  }>
   readonly paperName: string | undefined
 }
 
@@ -80,6 +90,12 @@ const readRun = (dir: string, run: GridRun): Effect.Effect<RunResults | undefine
   )
 
 const targetKey = (t: number) => String(t)
+
+/** The spread of the seeds' first-reach label counts over the seeds that reach the target. */
+const perSeedSpread = (seedLabels: ReadonlyArray<number | undefined>) => {
+  const reached = seedLabels.filter((l): l is number => l !== undefined)
+  return { spread: spread(reached), reached: reached.length }
+}
 const pct = (t: number) => `${+(t * 100).toFixed(2)}%`
 
 /** Runs `stop-analysis` on every run and sums up each criterion per strategy. */
@@ -162,10 +178,13 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
         unfinished: runs.filter((r) => !r.finished).length,
         finalAccuracy: spread(atEnd),
         aubc: spread(budget === undefined ? [] : runs.map((r) => aubc(r.curve.points, budget.from, budget.to))),
-        reach: targets.map((target) => {
-          const value = reference?.labels[targetKey(target)]
-          return { target, labels: labelsToReach(curve, target), paper: value }
-        }),
+        meanCurveEnd: curve.at(-1)?.labels,
+        reach: targets.map((target) => ({
+          target,
+          labels: labelsToReach(curve, target),
+          seedLabels: runs.map((r) => labelsToReach(r.curve.points.map((p) => ({ labels: p.labels, mean: p.accuracy })), target)),
+          paper: reference?.labels[targetKey(target)]
+        })),
         paperName: reference?.name
       }
     })
@@ -186,9 +205,13 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
         ...Object.fromEntries(
           s.reach.flatMap((r) => {
             const k = targetKey(r.target)
+            const perSeed = perSeedSpread(r.seedLabels)
             return [
               [`labels_to_${k}`, r.labels ?? null],
               [`acquired_to_${k}`, r.labels === undefined ? null : r.labels - nInit],
+              [`seeds_reaching_${k}`, perSeed.reached],
+              [`seed_acquired_to_${k}_mean`, perSeed.reached ? perSeed.spread.mean - nInit : null],
+              [`seed_acquired_to_${k}_std`, perSeed.reached ? perSeed.spread.std : null],
               ...(paper ? [[`paper_${paper.unit}_to_${k}`, r.paper ?? null]] : [])
             ]
           })
@@ -197,7 +220,15 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
     )
     const curvesTable = aq.from(curves.map((c) => ({ strategy: c.strategy, labels: c.labels, acquired: c.labels - nInit, mean: c.mean, std: c.std, seeds: c.n })))
 
-    const notReached = budget === undefined ? "not reached" : `not reached (> ${toPaperUnit(budget.to) ?? budget.to})`
+    const notReached = (end: number | undefined) => (end === undefined ? "not reached" : `not reached (> ${toPaperUnit(end)})`)
+    /** Each seed's first reach in the table's unit: `mean ± std (a, b, c)`, `—` for a seed that never reaches. */
+    const perSeedCell = (seedLabels: ReadonlyArray<number | undefined>) => {
+      const { spread: s, reached } = perSeedSpread(seedLabels)
+      const each = seedLabels.map((l) => (l === undefined ? "—" : String(toPaperUnit(l)))).join(", ")
+      if (reached === 0) return `not reached (${each})`
+      const shift = paper?.unit === "acquired" ? nInit : 0
+      return `${reached < seedLabels.length ? `${reached}/${seedLabels.length} seeds: ` : ""}${(s.mean - shift).toFixed(0)} ± ${s.std.toFixed(0)} (${each})`
+    }
     const accuracyHeader = budget === undefined ? "final accuracy" : `accuracy at ${budget.to} labels`
     const aubcHeader = budget === undefined ? "AUBC" : `AUBC ${budget.from}–${budget.to} labels`
     const mainHeader = ["strategy", "seeds", accuracyHeader, aubcHeader]
@@ -211,15 +242,17 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
     const reachHeader = [
       "strategy",
       ...(paper ? ["in the paper"] : []),
-      ...targets.flatMap((t) => (paper ? [`${pct(t)}: ours`, `${pct(t)}: paper`] : [`${pct(t)}: labels (acquired)`]))
+      ...targets.flatMap((t) =>
+        paper ? [`${pct(t)}: ours, mean curve`, `${pct(t)}: ours, per seed`, `${pct(t)}: paper`] : [`${pct(t)}: labels (acquired), mean curve`, `${pct(t)}: labels, per seed`]
+      )
     ]
     const reachRows = summaries.map((s) => [
       s.strategy,
       ...(paper ? [s.paperName ?? "—"] : []),
       ...s.reach.flatMap((r) =>
         paper
-          ? [r.labels === undefined ? notReached : String(toPaperUnit(r.labels)), r.paper === undefined ? "—" : String(r.paper)]
-          : [r.labels === undefined ? notReached : `${r.labels} (${r.labels - nInit})`]
+          ? [r.labels === undefined ? notReached(s.meanCurveEnd) : String(toPaperUnit(r.labels)), perSeedCell(r.seedLabels), r.paper === undefined ? "—" : String(r.paper)]
+          : [r.labels === undefined ? notReached(s.meanCurveEnd) : `${r.labels} (${r.labels - nInit})`, perSeedCell(r.seedLabels)]
       )
     ])
 
@@ -279,7 +312,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       budget === undefined
         ? ""
         : `AUBC (area under the budget curve) is the trapezoidal area under a run's curve from ${budget.from} to ${budget.to} labels divided by that width (${budget.to - budget.from} labels), i.e. the curve's mean accuracy over the budget (1 = perfect from the first label); mean ± std over seeds. Accuracy at ${budget.to} labels likewise.`,
-      `Labels to reach an accuracy are read off the seed-mean curve: the first label count whose mean test accuracy is ≥ the target, without interpolation (as Gal et al. 2017 read their averaged curves); acquired = labels − ${nInit} initial labels.`,
+      `Labels to reach an accuracy are read off the seed-mean curve: the first label count whose mean test accuracy is ≥ the target, without interpolation (as Gal et al. 2017 read their averaged curves), over the rounds every seed has run; acquired = labels − ${nInit} initial labels. "Per seed" reads each seed's own curve the same way: mean ± std over the seeds that reach the target, then each seed's value (— for one that does not, within its run).`,
       paper ? `Paper: ${paper.source}, in ${paper.unit === "acquired" ? "acquired labels (beyond the initial set)" : "labels"}.${paper.note ? ` ${paper.note}` : ""}` : "",
       withStopping
         ? `Stopping: \`deal stop-analysis\` on every run (the same criteria folded over the recorded observations); a criterion that did not fire within a run counts as stopping at the run's last round; "(final round)" and "(best round)" are references (the best round is an oracle's choice).`

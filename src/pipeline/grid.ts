@@ -10,6 +10,7 @@ import type { ReportError } from "../report/errors.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
 import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./grid-job.js"
 import { GridEvent, GridProgress } from "./grid-progress.js"
+import { budgetFields } from "./resume.js"
 import type { GridRun, ResolvedGrid } from "./grid-spec.js"
 import { Progress } from "./progress.js"
 
@@ -46,15 +47,16 @@ export const workerEntry = (): URL | undefined => {
 
 class JobFailure extends Data.TaggedError("JobFailure")<{ readonly message: string }> {}
 
-/** The top-level fields on which two grids differ, as `field: saved X, given Y`. */
-const gridDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>) =>
+/** The fields other than the budget on which two grids' bases differ, as `field: saved X, given Y`. */
+const baseDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>) =>
   [...new Set([...Object.keys(saved), ...Object.keys(given)])]
-    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(given[k]))
+    .filter((k) => !budgetFields.includes(k) && JSON.stringify(saved[k]) !== JSON.stringify(given[k]))
     .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
 
 /**
  * Writes `OUT/grid.json`, refusing a directory that holds a grid with another name or base
- * (other seeds or strategies are fine: a grid can grow).
+ * (other seeds or strategies are fine: a grid can grow; so is another budget, which each run's
+ * resume checks against what it has already done).
  */
 const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError> =>
   Effect.gen(function* () {
@@ -63,7 +65,7 @@ const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, Gri
     if (saved !== undefined) {
       const differences = [
         ...(saved.name === grid.name ? [] : [`name: saved ${JSON.stringify(saved.name)}, given ${JSON.stringify(grid.name)}`]),
-        ...gridDifferences((saved.base ?? {}) as Record<string, unknown>, grid.base as Record<string, unknown>).map((d) => `base.${d}`)
+        ...baseDifferences((saved.base ?? {}) as Record<string, unknown>, grid.base as Record<string, unknown>).map((d) => `base.${d}`)
       ]
       if (differences.length > 0) {
         return yield* new GridError({ message: `${out} holds another grid (${differences.join("; ")}): choose another --out` })

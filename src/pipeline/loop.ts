@@ -92,7 +92,16 @@ export const runLoop = (
       }
       pool = poolFromLabeled(size(train), resume.labeled)
       resume.labeled.forEach((i, j) => (labels[i] = resume.labels[j]))
-      for (const o of resume.observations) state = stopping.step(state, o)[0]
+      for (const o of resume.observations) {
+        const [next, decision] = stopping.step(state, o)
+        state = next
+        // Only a changed budget can stop here: the saved one did not stop the run.
+        if (decision._tag === "Stop") {
+          return yield* new DataConfigError({
+            message: `the new budget would have stopped this run at round ${o.round} (${decision.criterion}: ${decision.reason}), and it has completed round ${resume.observations.length - 1}: a resumed run can only go on`
+          })
+        }
+      }
       queried = resume.queried
       rounds.push(...resume.rounds)
     }

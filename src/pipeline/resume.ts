@@ -20,11 +20,21 @@ const readJson = (file: string) =>
     Effect.flatMap((text) => Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => new DataError({ file, message: "not JSON" }) }))
   )
 
+/**
+ * The spec fields that only say when a run ends. The rounds before the end do not depend on
+ * them, so a resume may change them (run longer, or stop on a new criterion), provided the new
+ * budget would not already have stopped the run (the loop checks this when it replays the
+ * recorded observations).
+ */
+export const budgetFields: ReadonlyArray<string> = ["nRound", "stopping"]
+
 /** The fields of `given` whose values differ from `saved`, as `name: saved X, given Y`. */
 export const specDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>): ReadonlyArray<string> =>
   Object.entries(given)
     .filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(saved[k]))
     .map(([k, v]) => `${k}: saved ${JSON.stringify(saved[k])}, given ${JSON.stringify(v)}`)
+
+const withoutBudget = (spec: Record<string, unknown>) => Object.fromEntries(Object.entries(spec).filter(([k]) => !budgetFields.includes(k)))
 
 /**
  * `deal run --resume DIR`: continues a run from its last complete round (named by
@@ -33,7 +43,8 @@ export const specDifferences = (saved: Record<string, unknown>, given: Record<st
  * observations, the warm-start weights from the round's saved model; every random choice of a
  * round comes from streams named for that round. The resumed run therefore writes the same
  * `results.csv` as an uninterrupted one. A resume whose `given` spec fields differ from the
- * saved spec is refused, naming each difference.
+ * saved spec is refused, naming each difference, unless only its budget (`budgetFields`)
+ * differs: the run then goes on under the new budget, saved in `spec.json`.
  */
 export const resumeExperiment = (
   dir: string,
@@ -50,7 +61,7 @@ export const resumeExperiment = (
       )
     )
     const savedEncoded = encodeSpec(saved) as Record<string, unknown>
-    const differences = specDifferences(savedEncoded, given as Record<string, unknown>)
+    const differences = specDifferences(savedEncoded, withoutBudget(given as Record<string, unknown>))
     if (differences.length > 0) {
       return yield* new SpecError({ message: `cannot resume ${dir} with a different spec: ${differences.join("; ")}` })
     }
@@ -66,7 +77,8 @@ export const resumeExperiment = (
       })
     }
     const weights = saved.warmStart ? yield* readWeights(join(dir, checkpoint.model)) : undefined
-    const summary = yield* runExperiment(savedEncoded as ExperimentSpecInput, {
+    const budget = Object.fromEntries(budgetFields.flatMap((k) => (given as Record<string, unknown>)[k] === undefined ? [] : [[k, (given as Record<string, unknown>)[k]]]))
+    const summary = yield* runExperiment({ ...savedEncoded, ...budget } as ExperimentSpecInput, {
       out: dir,
       resume: {
         labeled: checkpoint.labeled,

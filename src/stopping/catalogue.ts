@@ -1,5 +1,5 @@
 import { Data, Either } from "effect"
-import { maxLabels, maxRounds, maxSeconds } from "./budget.js"
+import { maxLabels, maxRounds, maxSeconds, targetAccuracy } from "./budget.js"
 import { changingConfidence } from "./changing-confidence.js"
 import type { StoppingCriterion } from "./criterion.js"
 import { deltaF } from "./delta-f.js"
@@ -16,6 +16,8 @@ interface Entry {
   readonly required: boolean
   readonly make: (value: number | undefined) => StoppingCriterion<any>
   readonly rule: string
+  /** The largest value the parameter takes (default: none). */
+  readonly max?: number
 }
 
 const opt = <K extends string>(key: K, v: number | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, number>))
@@ -64,7 +66,11 @@ export const stoppingCatalogue: Readonly<Record<string, Entry>> = {
   },
   "max-rounds": { parameter: "rounds", required: true, make: (v) => maxRounds(v!), rule: "budget: stop after round n" },
   "max-labels": { parameter: "labels", required: true, make: (v) => maxLabels(v!), rule: "budget: stop at n labels" },
-  "max-seconds": { parameter: "seconds", required: true, make: (v) => maxSeconds(v!), rule: "budget: stop after n seconds" }
+  "max-seconds": { parameter: "seconds", required: true, make: (v) => maxSeconds(v!), rule: "budget: stop after n seconds" },
+  "target-accuracy": {
+    parameter: "accuracy", required: true, max: 1, make: (v) => targetAccuracy(v!),
+    rule: "reproduction budget: test accuracy ≥ a for 3 rounds in a row (reads the test set)"
+  }
 }
 
 /** Names of every criterion. */
@@ -86,7 +92,8 @@ export const parseStopping = (text: string): Either.Either<StoppingCriterion<any
       : Either.right(entry.make(undefined))
   }
   const n = Number(value)
-  return value !== "" && Number.isFinite(n) && n >= 0
+  const range = entry.max === undefined ? "a non-negative number" : `a number from 0 to ${entry.max}`
+  return value !== "" && Number.isFinite(n) && n >= 0 && n <= (entry.max ?? Infinity)
     ? Either.right(entry.make(n))
-    : Either.left(new StoppingSpecError({ message: `stopping criterion '${name}': ${entry.parameter} must be a non-negative number, got '${value}'` }))
+    : Either.left(new StoppingSpecError({ message: `stopping criterion '${name}': ${entry.parameter} must be ${range}, got '${value}'` }))
 }

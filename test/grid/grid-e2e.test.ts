@@ -58,12 +58,13 @@ describe("deal experiment and deal report (the built CLI)", () => {
     for (const text of ["labelled examples", "test accuracy (mean ± std over 2 seeds)", "entropy", "random", "strategy"]) expect(svg).toContain(text)
     const md = readFileSync(join(out, "report", "summary.md"), "utf8")
     expect(md).toMatch(/^\| entropy \| 2 \| 0\.\d{4} ± 0\.\d{4} \| 0\.\d{4} ± 0\.\d{4} \|$/m)
-    expect(md).toMatch(/^\| random \| Random \| (\d+|not reached \(> 40\)) \| 20 \| not reached \(> 40\) \| — \|$/m)
-    expect(md).toContain("| strategy | in the paper | 30%: ours | 30%: paper | 99%: ours | 99%: paper |")
+    expect(md).toMatch(/^\| random \| Random \| (\d+|not reached \(> 40\)) \| [^|]+ \| 20 \| not reached \(> 40\) \| not reached \(—, —\) \| — \|$/m)
+    expect(md).toContain("| strategy | in the paper | 30%: ours, mean curve | 30%: ours, per seed | 30%: paper | 99%: ours, mean curve | 99%: ours, per seed | 99%: paper |")
     const summary = readFileSync(join(out, "report", "summary.csv"), "utf8").split("\n")
     expect(summary[0]).toBe(
       "strategy,paper_name,seeds,unfinished,labels_from,labels_to,final_accuracy_mean,final_accuracy_std,aubc_mean,aubc_std," +
-        "labels_to_0.3,acquired_to_0.3,paper_acquired_to_0.3,labels_to_0.99,acquired_to_0.99,paper_acquired_to_0.99"
+        "labels_to_0.3,acquired_to_0.3,seeds_reaching_0.3,seed_acquired_to_0.3_mean,seed_acquired_to_0.3_std,paper_acquired_to_0.3," +
+        "labels_to_0.99,acquired_to_0.99,seeds_reaching_0.99,seed_acquired_to_0.99_mean,seed_acquired_to_0.99_std,paper_acquired_to_0.99"
     )
     expect(summary[1]).toMatch(/^entropy,Max Entropy,2,0,20,60,/)
     const html = readFileSync(join(out, "report", "index.html"), "utf8")
@@ -77,11 +78,11 @@ describe("deal experiment and deal report (the built CLI)", () => {
     expect(readFileSync(join(out, "report", "summary.md"), "utf8")).toMatch(/^\| entropy \| stabilizing-predictions \| 0\/2 \| 60\.0 ± 0\.0 \[60\.0–60\.0\] \|/m)
   })
 
-  it("refuses a grid directory that holds another grid, naming what differs", async () => {
+  it("refuses a grid directory that holds another grid, naming what differs (other than the budget)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
-    // a grid with nRound 0 was run in out (its grid.json is what deal experiment checks)
+    // a grid with 2 epochs and nRound 0 was run in out (its grid.json is what deal experiment checks)
     mkdirSync(join(dir, "out"))
-    writeFileSync(join(dir, "out", "grid.json"), JSON.stringify({ name: "tiny", base: { ...tinyGrid.base, nRound: 0 } }))
+    writeFileSync(join(dir, "out", "grid.json"), JSON.stringify({ name: "tiny", base: { ...tinyGrid.base, epochs: 2, nRound: 0 } }))
     const b = join(dir, "b.json")
     writeFileSync(b, JSON.stringify({ ...tinyGrid, base: { ...tinyGrid.base, nRound: 1 }, seeds: [1] }))
     const refused = await deal("experiment", b, "--out", join(dir, "out")).then(
@@ -89,7 +90,7 @@ describe("deal experiment and deal report (the built CLI)", () => {
       (e: { stderr: string; code: number }) => e
     )
     expect(refused?.code).toBe(1)
-    expect(refused?.stderr.trim().split("\n").at(-1)).toBe(`deal: GridError: ${join(dir, "out")} holds another grid (base.nRound: saved 0, given 1): choose another --out`)
+    expect(refused?.stderr.trim().split("\n").at(-1)).toBe(`deal: GridError: ${join(dir, "out")} holds another grid (base.epochs: saved 2, given 1): choose another --out`)
   })
 })
 

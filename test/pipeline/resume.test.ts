@@ -16,7 +16,7 @@ const checkpointRound = (dir: string): number => {
 }
 
 describe("deal run --resume", () => {
-  it("after SIGKILL in the middle of a round, writes the same results.csv as an uninterrupted run", async () => {
+  it("after SIGKILL in the middle of a round, writes the same results.csv as an uninterrupted run (and may run longer)", async () => {
     const whole = mkdtempSync(join(tmpdir(), "deal-whole-"))
     const killed = mkdtempSync(join(tmpdir(), "deal-killed-"))
     await run(...flags, "--out", whole)
@@ -29,15 +29,27 @@ describe("deal run --resume", () => {
     await exited
     expect(checkpointRound(killed)).toBeLessThan(5)
 
-    const resumed = await run("--resume", killed)
+    // a budget that would already have stopped the run is refused
+    const shorter = await run("--resume", killed, "--n_round", "1").then(
+      () => undefined,
+      (e: { stderr: string; code: number }) => e
+    )
+    expect(shorter?.stderr.trim().split("\n").at(-1)).toMatch(
+      /^deal: DataConfigError: the new budget would have stopped this run at round 1 \(max-rounds: reached round 1 of 1\), and it has completed round [1-4]: a resumed run can only go on$/
+    )
+    // a longer one is taken: the rounds the whole run has are the same, then one more
+    const resumed = await run("--resume", killed, "--n_round", "6")
     expect(resumed.stderr).toMatch(/resumed .* at round [2-5]/)
-    expect(readFileSync(join(killed, "results.csv"), "utf8")).toBe(readFileSync(join(whole, "results.csv"), "utf8"))
-    expect(readFileSync(join(killed, "observations.jsonl"), "utf8").split("\n").length).toBe(7)
+    const lines = readFileSync(join(killed, "results.csv"), "utf8").split("\n")
+    expect(lines.slice(0, 7).join("\n") + "\n").toBe(readFileSync(join(whole, "results.csv"), "utf8"))
+    expect(lines[7]).toMatch(/^6,140,/)
+    expect(JSON.parse(readFileSync(join(killed, "spec.json"), "utf8")).nRound).toBe(6)
+    expect(readFileSync(join(killed, "observations.jsonl"), "utf8").split("\n").length).toBe(8)
     // the last round's model is saved in tfjs format
-    expect(existsSync(join(killed, "models", "round-0005", "model.json"))).toBe(true)
+    expect(existsSync(join(killed, "models", "round-0006", "model.json"))).toBe(true)
 
     const again = await run("--resume", killed)
-    expect(again.stdout).toContain("the run had already finished at round 5; nothing to do")
+    expect(again.stdout).toContain("the run had already finished at round 6; nothing to do")
   })
 
   it("refuses a resume with a different spec, saying what differs", async () => {
@@ -48,8 +60,6 @@ describe("deal run --resume", () => {
       (e: { stderr: string; code: number }) => e
     )
     expect(refused?.code).toBe(1)
-    expect(refused?.stderr.trim().split("\n").at(-1)).toBe(
-      `deal: SpecError: cannot resume ${dir} with a different spec: strategy: saved "entropy", given "margin"; nRound: saved 1, given 3`
-    )
+    expect(refused?.stderr.trim().split("\n").at(-1)).toBe(`deal: SpecError: cannot resume ${dir} with a different spec: strategy: saved "entropy", given "margin"`)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { maxLabels, maxRounds, maxSeconds } from "../../src/stopping/budget.js"
+import { maxLabels, maxRounds, maxSeconds, targetAccuracy } from "../../src/stopping/budget.js"
 import { parseStopping, stoppingNames } from "../../src/stopping/catalogue.js"
 import { changingConfidence } from "../../src/stopping/changing-confidence.js"
 import { after, allOf, anyOf } from "../../src/stopping/combinators.js"
@@ -115,6 +115,13 @@ describe("budgets", () => {
     expectFiresAt(maxLabels(50), seq, 4)
     expectFiresAt(maxSeconds(2.5), seq, 3)
   })
+  it("target-accuracy fires once the test accuracy has stayed at or above the target for 3 rounds", () => {
+    // a dip below the target starts the count again
+    const seq = [0.9, 0.95, 0.96, 0.949, 0.95, 0.97, 0.955, 0.99].map((test, r) => observation(r, { test }))
+    expectFiresAt(targetAccuracy(0.95), seq, 6)
+    expectFiresAt(targetAccuracy(0.95, 1), seq, 1)
+    expect(firesAt(targetAccuracy(0.995), seq)).toBeUndefined()
+  })
 })
 
 describe("combinators", () => {
@@ -140,6 +147,9 @@ describe("parseStopping", () => {
     expect(parseStopping("stabilizing-predictions")._tag).toBe("Right")
     const e = parseStopping("max-labels")
     expect(e._tag === "Left" && e.left.message).toBe("stopping criterion 'max-labels' needs a value, as in max-labels=100")
+    const t = parseStopping("target-accuracy=95")
+    expect(t._tag === "Left" && t.left.message).toBe("stopping criterion 'target-accuracy': accuracy must be a number from 0 to 1, got '95'")
+    expect(parseStopping("target-accuracy=0.95")._tag).toBe("Right")
     const u = parseStopping("nope")
     expect(u._tag === "Left" && u.left.message).toMatch(/^unknown stopping criterion 'nope': expected one of stabilizing-predictions, /)
   })
