@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import "@tensorflow/tfjs-backend-wasm"
 import { Context, Data, Effect, Layer } from "effect"
+import { registerWasmBatchMatMul } from "./wasm-batch-matmul.js"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
 
@@ -40,6 +41,7 @@ const activate = async (name: BackendName): Promise<boolean> => {
       return tryNative(name)
     case "wasm":
       registerWasmConvGradients()
+      registerWasmBatchMatMul()
       registerWasmSegmentSum()
       return tf.setBackend("wasm")
     case "cpu":
