@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core"
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
 
 /**
  * `BatchMatMul` for the wasm backend that transposes its operands first. tfjs-backend-wasm 4.22
@@ -28,8 +28,8 @@ const fastBatchMatMul: KernelFunc = ({ inputs, attrs, backend }) => {
   const at = transposeA ? swapLast(a) : a
   const bt = transposeB ? swapLast(b) : b
   const out = base({ inputs: { a: at, b: bt }, attrs: { ...attrs, transposeA: false, transposeB: false }, backend })
-  if (at !== a) backend.disposeData(at.dataId)
-  if (bt !== b) backend.disposeData(bt.dataId)
+  if (at !== a) (backend as KernelBackend).disposeData(at.dataId)
+  if (bt !== b) (backend as KernelBackend).disposeData(bt.dataId)
   return out
 }
 
