@@ -5,6 +5,7 @@ import * as aq from "arquero"
 import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
 import { benchConvKernels } from "./conv-kernels.js"
+import { benchWasmKernels } from "./wasm-kernels.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
 
@@ -18,6 +19,9 @@ const quick = process.argv.includes("--quick")
 
 console.log("## Conv2D gradient kernels on wasm (ms per call; median)\n")
 console.log(table(await benchConvKernels()))
+
+console.log("\n## Other wasm kernels deal replaces (ms per call; median)\n")
+console.log(table(await benchWasmKernels()))
 
 console.log("\n## Gal CNN, one epoch on 512 MNIST images, batch 64\n")
 const epochs = await Effect.runPromise(benchGalCnnEpoch(quick))

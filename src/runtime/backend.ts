@@ -4,6 +4,7 @@ import "@tensorflow/tfjs-backend-wasm"
 import { Context, Data, Effect, Layer } from "effect"
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul.js"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
+import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
 
 export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const
@@ -42,6 +43,7 @@ const activate = async (name: BackendName): Promise<boolean> => {
     case "wasm":
       registerWasmConvGradients()
       registerWasmBatchMatMul()
+      registerWasmMaxPoolGrad()
       registerWasmSegmentSum()
       return tf.setBackend("wasm")
     case "cpu":
