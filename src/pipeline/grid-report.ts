@@ -90,13 +90,13 @@ const readRun = (dir: string, run: GridRun): Effect.Effect<RunResults | undefine
   )
 
 const targetKey = (t: number) => String(t)
+const pct = (t: number) => `${+(t * 100).toFixed(2)}%`
 
 /** The spread of the seeds' first-reach label counts over the seeds that reach the target. */
 const perSeedSpread = (seedLabels: ReadonlyArray<number | undefined>) => {
   const reached = seedLabels.filter((l): l is number => l !== undefined)
   return { spread: spread(reached), reached: reached.length }
 }
-const pct = (t: number) => `${+(t * 100).toFixed(2)}%`
 
 /** Runs `stop-analysis` on every run and sums up each criterion per strategy. */
 const stoppingSummaries = (
@@ -226,8 +226,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       const { spread: s, reached } = perSeedSpread(seedLabels)
       const each = seedLabels.map((l) => (l === undefined ? "—" : String(toPaperUnit(l)))).join(", ")
       if (reached === 0) return `not reached (${each})`
-      const shift = paper?.unit === "acquired" ? nInit : 0
-      return `${reached < seedLabels.length ? `${reached}/${seedLabels.length} seeds: ` : ""}${(s.mean - shift).toFixed(0)} ± ${s.std.toFixed(0)} (${each})`
+      return `${reached < seedLabels.length ? `${reached}/${seedLabels.length} seeds: ` : ""}${toPaperUnit(s.mean)!.toFixed(0)} ± ${s.std.toFixed(0)} (${each})`
     }
     const accuracyHeader = budget === undefined ? "final accuracy" : `accuracy at ${budget.to} labels`
     const aubcHeader = budget === undefined ? "AUBC" : `AUBC ${budget.from}–${budget.to} labels`

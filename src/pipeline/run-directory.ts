@@ -62,7 +62,11 @@ export const runDirectoryReporter = (
   }
 ): Effect.Effect<RunReporter["Type"], ReportError> =>
   Effect.gen(function* () {
-    yield* writeFileAtomic(join(dir, "spec.json"), JSON.stringify(meta.spec, null, 2) + "\n")
+    // A resume writes its spec (which may carry a new budget) with its first round, so that one
+    // refused before it completes a round leaves the directory as it was.
+    const writeSpec = writeFileAtomic(join(dir, "spec.json"), JSON.stringify(meta.spec, null, 2) + "\n")
+    let specWritten = meta.existing === undefined
+    if (specWritten) yield* writeSpec
     const rounds: Array<RoundResult> = [...(meta.existing?.rounds ?? [])]
     const observations: Array<string> = (meta.existing?.observations ?? []).map((o) => JSON.stringify(encodeObservation(o)) + "\n")
     const write = (stop: RunSummary["stop"] | null) => {
@@ -88,8 +92,11 @@ export const runDirectoryReporter = (
             observations.push(JSON.stringify(encodeObservation(event.observation)) + "\n")
             const { checkpoint } = event
             const model = modelFiles(checkpoint.model)
+            const spec = specWritten ? Effect.void : writeSpec
+            specWritten = true
             return Effect.all(
               [
+                spec,
                 write(null),
                 writeDirAtomic(join(dir, modelDir(checkpoint.round)), { "model.json": model.json, "weights.bin": model.weights }),
                 writeFileAtomic(join(dir, "checkpoint.json"), JSON.stringify(encodeCheckpoint(checkpoint)) + "\n"),

@@ -37,6 +37,7 @@ describe("deal run --resume", () => {
     expect(shorter?.stderr.trim().split("\n").at(-1)).toMatch(
       /^deal: DataConfigError: the new budget would have stopped this run at round 1 \(max-rounds: reached round 1 of 1\), and it has completed round [1-4]: a resumed run can only go on$/
     )
+    expect(JSON.parse(readFileSync(join(killed, "spec.json"), "utf8")).nRound).toBe(5)
     // a longer one is taken: the rounds the whole run has are the same, then one more
     const resumed = await run("--resume", killed, "--n_round", "6")
     expect(resumed.stderr).toMatch(/resumed .* at round [2-5]/)
