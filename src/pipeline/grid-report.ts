@@ -307,7 +307,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
 
     // --- text ------------------------------------------------------------------------------
     const notes = [
-      `Each curve is the mean over seeds of test accuracy against labelled examples; the band is ± one sample standard deviation (n − 1) across seeds.`,
+      `Each curve is the mean over seeds of test accuracy against labelled examples; the band is ± one sample standard deviation (n − 1) across seeds. Where runs end at different rounds, a curve's later points average the seeds still running (curves.csv gives the count at each point).`,
       budget === undefined
         ? ""
         : `AUBC (area under the budget curve) is the trapezoidal area under a run's curve from ${budget.from} to ${budget.to} labels divided by that width (${budget.to - budget.from} labels), i.e. the curve's mean accuracy over the budget (1 = perfect from the first label); mean ± std over seeds. Accuracy at ${budget.to} labels likewise.`,
