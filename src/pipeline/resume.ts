@@ -34,7 +34,14 @@ export const specDifferences = (saved: Record<string, unknown>, given: Record<st
     .filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(saved[k]))
     .map(([k, v]) => `${k}: saved ${JSON.stringify(saved[k])}, given ${JSON.stringify(v)}`)
 
-const withoutBudget = (spec: Record<string, unknown>) => Object.fromEntries(Object.entries(spec).filter(([k]) => !budgetFields.includes(k)))
+/** The given spec fields split into the budget and the rest (undefined fields dropped). */
+const splitBudget = (given: Record<string, unknown>) => {
+  const entries = Object.entries(given).filter(([, v]) => v !== undefined)
+  return {
+    budget: Object.fromEntries(entries.filter(([k]) => budgetFields.includes(k))),
+    rest: Object.fromEntries(entries.filter(([k]) => !budgetFields.includes(k)))
+  }
+}
 
 /**
  * `deal run --resume DIR`: continues a run from its last complete round (named by
@@ -61,7 +68,8 @@ export const resumeExperiment = (
       )
     )
     const savedEncoded = encodeSpec(saved) as Record<string, unknown>
-    const differences = specDifferences(savedEncoded, withoutBudget(given as Record<string, unknown>))
+    const { budget, rest } = splitBudget(given as Record<string, unknown>)
+    const differences = specDifferences(savedEncoded, rest)
     if (differences.length > 0) {
       return yield* new SpecError({ message: `cannot resume ${dir} with a different spec: ${differences.join("; ")}` })
     }
@@ -77,7 +85,6 @@ export const resumeExperiment = (
       })
     }
     const weights = saved.warmStart ? yield* readWeights(join(dir, checkpoint.model)) : undefined
-    const budget = Object.fromEntries(budgetFields.flatMap((k) => (given as Record<string, unknown>)[k] === undefined ? [] : [[k, (given as Record<string, unknown>)[k]]]))
     const summary = yield* runExperiment({ ...savedEncoded, ...budget } as ExperimentSpecInput, {
       out: dir,
       resume: {
