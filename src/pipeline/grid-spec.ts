@@ -171,7 +171,9 @@ export const resolveGrid = (
     if (base.model !== undefined && modelCatalogue[base.model] === undefined) {
       return yield* new SpecError({ message: `grid '${grid.name}': unknown model '${base.model}': expected one of ${modelNames.join(", ")}` })
     }
-    const runs = yield* Effect.forEach(strategies.flatMap((strategy) => seeds.map((seed) => ({ strategy, seed }))), ({ strategy, seed }) => {
+    // Seed-major: a grid cut short (or watched while it runs) has every strategy on the first
+    // seeds, rather than every seed of the first strategies.
+    const runs = yield* Effect.forEach(seeds.flatMap((seed) => strategies.map((strategy) => ({ strategy, seed }))), ({ strategy, seed }) => {
       const spec = { ...base, strategy, seed } as ExperimentSpecInput
       return decodeSpec(spec).pipe(
         Effect.mapError((e) => new SpecError({ message: `grid '${grid.name}', strategy ${strategy}, seed ${seed}: ${format(e)}` })),

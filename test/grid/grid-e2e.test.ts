@@ -39,7 +39,7 @@ describe("deal experiment and deal report (the built CLI)", () => {
     expect(first.stderr).toMatch(/\[4\/4\] (entropy|random) seed \d: 3 rounds/)
     expect(first.stdout).toContain("grid tiny: 4 ran, 0 resumed, 0 already finished, 0 failed")
     const grid = JSON.parse(readFileSync(join(out, "grid.json"), "utf8"))
-    expect(grid.runs.map((r: { dir: string }) => r.dir)).toEqual(["entropy/seed-1", "entropy/seed-2", "random/seed-1", "random/seed-2"])
+    expect(grid.runs.map((r: { dir: string }) => r.dir)).toEqual(["entropy/seed-1", "random/seed-1", "entropy/seed-2", "random/seed-2"])
     expect(grid.runs[3].spec).toMatchObject({ strategy: "random", seed: 2, nTrain: 400 })
     for (const run of grid.runs) {
       expect(JSON.parse(readFileSync(join(out, run.dir, "checkpoint.json"), "utf8")).finished).toBe(true)
