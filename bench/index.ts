@@ -8,6 +8,7 @@ import { benchConvKernels } from "./conv-kernels.js"
 import { benchWasmKernels } from "./wasm-kernels.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
+import { benchYoungGeneration } from "./young-generation.js"
 
 /** Rows as a Markdown table; a column a row lacks is left blank. */
 const table = (rows: ReadonlyArray<object>) => {
@@ -35,4 +36,9 @@ console.log(table(benchStrategies({ full: process.argv.includes("--full") })))
 if (!quick) {
   console.log("\n## Seconds per round: MNIST, entropy, Gal CNN, 60,000-image pool, 10,000 test images\n")
   console.log(table(await Effect.runPromise(benchAlRounds(2))))
+
+  console.log("\n## Garbage collection: one Gal-protocol grid job (200 labels, 2 trainings, T = 100 on 2,000 images) on a worker\n")
+  const gc = await benchYoungGeneration()
+  console.log(table(gc.rows))
+  console.log(`\nsame results.csv: ${gc.sameResults ? "yes" : "NO"}; CPU time ${(100 * gc.cpuSaved).toFixed(0)}% lower with deal's young generation`)
 }
