@@ -44,6 +44,15 @@ export interface StrategySummary {
     readonly paper: number | undefined
   }>
   readonly paperName: string | undefined
+  /** Rounds per run and the seconds its stages took (training, scoring, selection), over seeds. */
+  readonly time: RunTime & { readonly rounds: Spread; readonly perRun: Spread }
+}
+
+/** Seconds spent in each timed stage, summed over a run's rounds (or over runs). */
+export interface RunTime {
+  readonly train: number
+  readonly score: number
+  readonly select: number
 }
 
 /** Per strategy and criterion: where the criterion stopped, over the strategy's runs. */
@@ -72,17 +81,30 @@ interface RunResults {
   readonly run: GridRun
   readonly curve: RunCurve
   readonly finished: boolean
+  readonly time: RunTime
 }
+
+interface RoundJson {
+  readonly labeled: number
+  readonly accuracy: number
+  readonly trainSeconds?: number
+  readonly scoreSeconds?: number
+  readonly selectSeconds?: number
+}
+
+const sumOf = (rounds: ReadonlyArray<RoundJson>, key: "trainSeconds" | "scoreSeconds" | "selectSeconds") =>
+  rounds.reduce((a, r) => a + (r[key] ?? 0), 0)
 
 const readRun = (dir: string, run: GridRun): Effect.Effect<RunResults | undefined> =>
   Effect.promise(() =>
     readFile(join(dir, run.dir, "results.json"), "utf8").then(
       (text) => {
-        const json = JSON.parse(text) as { readonly stop: unknown; readonly rounds: ReadonlyArray<{ readonly labeled: number; readonly accuracy: number }> }
+        const json = JSON.parse(text) as { readonly stop: unknown; readonly rounds: ReadonlyArray<RoundJson> }
         return {
           run,
           curve: { strategy: run.strategy, seed: run.seed, points: json.rounds.map((r) => ({ labels: r.labeled, accuracy: r.accuracy })) },
-          finished: json.stop !== null && json.stop !== undefined
+          finished: json.stop !== null && json.stop !== undefined,
+          time: { train: sumOf(json.rounds, "trainSeconds"), score: sumOf(json.rounds, "scoreSeconds"), select: sumOf(json.rounds, "selectSeconds") }
         }
       },
       () => undefined
@@ -147,7 +169,8 @@ const range = (s: Spread, digits: number) => (Number.isNaN(s.mean) ? "—" : `${
  * `results.json`) and writes `DIR/report/`: `curves.svg` (+ its vega-lite spec `curves.vl.json`
  * and the numbers in `curves.csv`), `summary.csv` and `summary.md` (final accuracy and area under
  * the budget curve per strategy, mean ± std over seeds; labels to first reach each target accuracy
- * on the seed-mean curve, beside the paper's when the grid carries them), with the stopping
+ * on the seed-mean curve, beside the paper's when the grid carries them; rounds and the time the
+ * runs' stages took), with the stopping
  * summary `stopping.csv`/`stopping.svg` when asked, and one self-contained `index.html`.
  */
 export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Effect<GridReport, DataError | ReportError> =>
@@ -185,7 +208,14 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
           seedLabels: runs.map((r) => labelsToReach(r.curve.points.map((p) => ({ labels: p.labels, mean: p.accuracy })), target)),
           paper: reference?.labels[targetKey(target)]
         })),
-        paperName: reference?.name
+        paperName: reference?.name,
+        time: {
+          train: runs.reduce((a, r) => a + r.time.train, 0),
+          score: runs.reduce((a, r) => a + r.time.score, 0),
+          select: runs.reduce((a, r) => a + r.time.select, 0),
+          rounds: spread(runs.map((r) => r.curve.points.length)),
+          perRun: spread(runs.map((r) => r.time.train + r.time.score + r.time.select))
+        }
       }
     })
 
@@ -215,7 +245,13 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
               ...(paper ? [[`paper_${paper.unit}_to_${k}`, r.paper ?? null]] : [])
             ]
           })
-        )
+        ),
+        rounds_mean: s.time.rounds.mean,
+        train_seconds: s.time.train,
+        score_seconds: s.time.score,
+        select_seconds: s.time.select,
+        seconds_per_run_mean: s.time.perRun.mean,
+        seconds_per_run_std: s.time.perRun.std
       }))
     )
     const curvesTable = aq.from(curves.map((c) => ({ strategy: c.strategy, labels: c.labels, acquired: c.labels - nInit, mean: c.mean, std: c.std, seeds: c.n })))
@@ -254,6 +290,20 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
           : [r.labels === undefined ? notReached(s.meanCurveEnd) : `${r.labels} (${r.labels - nInit})`, perSeedCell(r.seedLabels)]
       )
     ])
+
+    const hours = (seconds: number) => (seconds / 3600).toFixed(2)
+    const timeHeader = ["strategy", "rounds per run", "per run (min)", "all seeds: training (h)", "scoring (h)", "selection (h)", "in all (h)"]
+    const timeRows = summaries.map((s) => [
+      s.strategy,
+      plusMinus(s.time.rounds, 1),
+      plusMinus({ mean: s.time.perRun.mean / 60, std: s.time.perRun.std / 60 }, 1),
+      hours(s.time.train),
+      hours(s.time.score),
+      hours(s.time.select),
+      hours(s.time.train + s.time.score + s.time.select)
+    ])
+    const totalSeconds = summaries.reduce((a, s) => a + s.time.train + s.time.score + s.time.select, 0)
+    const timeLine = `${hours(totalSeconds)} h of timed stages over ${results.length} runs, the seconds each run measured around its stages (sums over its rounds, resumed rounds included); evaluating the test, validation and stop sets is not timed, and runs that shared cores each count their own wall time.`
 
     // --- stopping -------------------------------------------------------------------------
     const withStopping = options.stopping ?? grid.report.stopping ?? false
@@ -336,6 +386,12 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       `## ${paper ? `${paper.unit === "acquired" ? "Acquired labels" : "Labels"} to first reach a test accuracy, ours beside the paper's` : "Labels to first reach a test accuracy"}`,
       "",
       markdownTable(reachHeader, reachRows, ["l", ...reachHeader.slice(1).map(() => "r" as const)]),
+      "",
+      "## Time: training, scoring and selection",
+      "",
+      markdownTable(timeHeader, timeRows, ["l", ...timeHeader.slice(1).map(() => "r" as const)]),
+      "",
+      timeLine,
       ...(stopping
         ? ["", "## Stopping criteria", "", "![stopping](stopping.svg)", "", markdownTable(stopHeader, stopRows, ["l", ...stopHeader.slice(1).map(() => "r" as const)])]
         : []),
@@ -360,6 +416,9 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       htmlTable(mainHeader, mainRows),
       `<h2>${paper ? "Labels to first reach a test accuracy, ours beside the paper's" : "Labels to first reach a test accuracy"}</h2>`,
       htmlTable(reachHeader, reachRows),
+      "<h2>Time: training, scoring and selection</h2>",
+      htmlTable(timeHeader, timeRows),
+      `<p>${htmlEscape(timeLine)}</p>`,
       ...(stopping && stoppingSvg ? ["<h2>Stopping criteria</h2>", `<figure>${stoppingSvg}</figure>`, htmlTable(stopHeader, stopRows)] : []),
       "<h2>Notes</h2>",
       `<ul>${notes.map((n) => `<li>${htmlEscape(n).replace(/`([^`]+)`/g, "<code>$1</code>")}</li>`).join("")}</ul>`,

@@ -64,9 +64,21 @@ describe("deal experiment and deal report (the built CLI)", () => {
     expect(summary[0]).toBe(
       "strategy,paper_name,seeds,unfinished,labels_from,labels_to,final_accuracy_mean,final_accuracy_std,aubc_mean,aubc_std," +
         "labels_to_0.3,acquired_to_0.3,seeds_reaching_0.3,seed_acquired_to_0.3_mean,seed_acquired_to_0.3_std,paper_acquired_to_0.3," +
-        "labels_to_0.99,acquired_to_0.99,seeds_reaching_0.99,seed_acquired_to_0.99_mean,seed_acquired_to_0.99_std,paper_acquired_to_0.99"
+        "labels_to_0.99,acquired_to_0.99,seeds_reaching_0.99,seed_acquired_to_0.99_mean,seed_acquired_to_0.99_std,paper_acquired_to_0.99," +
+        "rounds_mean,train_seconds,score_seconds,select_seconds,seconds_per_run_mean,seconds_per_run_std"
     )
     expect(summary[1]).toMatch(/^entropy,Max Entropy,2,0,20,60,/)
+    // The time columns are the sums of what each entropy run's results.json measured.
+    const entropyRounds = [1, 2].flatMap(
+      (seed) => JSON.parse(readFileSync(join(out, "entropy", `seed-${seed}`, "results.json"), "utf8")).rounds as Array<Record<string, number>>
+    )
+    const cell = (name: string) => Number(summary[1].split(",")[summary[0].split(",").indexOf(name)])
+    expect(cell("rounds_mean")).toBe(entropyRounds.length / 2)
+    expect(cell("train_seconds")).toBeCloseTo(entropyRounds.reduce((a, r) => a + r.trainSeconds, 0), 6)
+    expect(cell("score_seconds")).toBeCloseTo(entropyRounds.reduce((a, r) => a + r.scoreSeconds, 0), 6)
+    expect(cell("train_seconds")).toBeGreaterThan(0)
+    expect(md).toMatch(/^\| entropy \| 3\.0 ± 0\.0 \| \d+\.\d ± \d+\.\d \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|$/m)
+    expect(md).toMatch(/^\d+\.\d\d h of timed stages over 4 runs/m)
     const html = readFileSync(join(out, "report", "index.html"), "utf8")
     expect(html).toContain("<svg")
     expect(html).toContain("<table>")
