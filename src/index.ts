@@ -34,6 +34,7 @@ export { registerWasmSegmentSum } from "./runtime/wasm-segment-sum.js"
 export { SeededDropout, reseedDropout } from "./models/seeded-dropout.js"
 export { fitModel, crossEntropy, type TrainConfig, type EpochReport } from "./models/train.js"
 export { predictProbabilities } from "./models/predict.js"
+export { loadModel } from "./models/weights.js"
 export {
   modelOutputs, layerChain, dropoutRate, hasDropout, NoDropoutError,
   type LayerChain, type McRequest, type OutputRequest, type ModelOutputs
