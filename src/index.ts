@@ -27,7 +27,7 @@ export { initialIndices, subsample, splitValidation, type InitialSelection } fro
 // models
 export type { ModelContext, ModelFactory } from "./models/model-factory.js"
 export { mlp } from "./models/mlp.js"
-export { galCnn } from "./models/gal-cnn.js"
+export { galCnn, galCnnKeras } from "./models/gal-cnn.js"
 export { modelCatalogue, modelNames, modelSuits, type CatalogueModel, type MakeOptions } from "./models/catalogue.js"
 export { logisticRegression, embeddingBag, textCnn, EmbeddingBag, type TokenModelOptions } from "./models/text-models.js"
 export { registerWasmSegmentSum } from "./runtime/wasm-segment-sum.js"

@@ -1,4 +1,4 @@
-import { galCnn } from "./gal-cnn.js"
+import { galCnn, galCnnKeras } from "./gal-cnn.js"
 import { mlp } from "./mlp.js"
 import type { ModelFactory } from "./model-factory.js"
 import type { DataKind } from "../data/dataset.js"
@@ -28,6 +28,12 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
   mlp: { make: () => mlp(), defaults: { epochs: 10, batchSize: 64 } },
   /** Gal et al. (2017) and its reimplementations train 50 epochs with batch 128 from scratch each round. */
   "gal-cnn": { make: (o) => galCnn(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }), defaults: { epochs: 50, batchSize: 128 }, suits: ["image"] },
+  /** The same CNN as the authors' Keras scripts build it: 3×3 kernels, 5×5 pooling. */
+  "gal-cnn-keras": {
+    make: (o) => galCnnKeras(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }),
+    defaults: { epochs: 50, batchSize: 128 },
+    suits: ["image"]
+  },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
   logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text"] },
   /** fastText-style mean of word vectors over token ids. */

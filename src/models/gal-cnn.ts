@@ -9,17 +9,21 @@ import { SeededDropout } from "./seeded-dropout.js"
  * `weightDecay` = c adds the authors' L2 penalty (c / N_train)·Σw² to the first dense layer, with
  * N_train the labelled examples of the round (their Keras code: `W_regularizer=l2(c / N_train)`,
  * c = 3.5, recomputed every round).
+ *
+ * `kernelSize` and `poolSize` default to the paper's 4 and 2; the authors' Keras scripts use 3 and
+ * 5 (REFERENCES.md §1.4), which `galCnnKeras` builds.
  */
 export const galCnn =
-  (options: { readonly weightDecay?: number } = {}): ModelFactory =>
+  (options: { readonly weightDecay?: number; readonly kernelSize?: number; readonly poolSize?: number } = {}): ModelFactory =>
   ({ inputShape, numClasses, seed, trainingSize }) => {
     const init = () => tfl.initializers.glorotUniform({ seed: seed() })
+    const kernelSize = options.kernelSize ?? 4
     const model = tfl.sequential()
     model.add(
-      tfl.layers.conv2d({ inputShape: [...inputShape], filters: 32, kernelSize: 4, activation: "relu", kernelInitializer: init() })
+      tfl.layers.conv2d({ inputShape: [...inputShape], filters: 32, kernelSize, activation: "relu", kernelInitializer: init() })
     )
-    model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 4, activation: "relu", kernelInitializer: init() }))
-    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
+    model.add(tfl.layers.conv2d({ filters: 32, kernelSize, activation: "relu", kernelInitializer: init() }))
+    model.add(tfl.layers.maxPooling2d({ poolSize: options.poolSize ?? 2 }))
     model.add(new SeededDropout({ rate: 0.25, seed: seed() }))
     model.add(tfl.layers.flatten())
     model.add(
@@ -34,3 +38,12 @@ export const galCnn =
     model.add(tfl.layers.dense({ units: numClasses, activation: "softmax", kernelInitializer: init() }))
     return model
   }
+
+/**
+ * The CNN of Gal et al.'s Keras scripts (`MC_Dropout_Keras/*_Q10_N1000_Paper.py`, REFERENCES.md
+ * §1.4) where they differ from the paper's text: 3×3 kernels and 5×5 max-pooling (a 4×4×32 = 512
+ * feature map into the dense layer instead of 11×11×32 = 3,872); dense 128 as in their Var Ratios,
+ * Max Entropy, Mean STD and Random scripts.
+ */
+export const galCnnKeras = (options: { readonly weightDecay?: number } = {}): ModelFactory =>
+  galCnn({ ...options, kernelSize: 3, poolSize: 5 })

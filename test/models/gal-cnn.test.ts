@@ -9,9 +9,9 @@ beforeAll(async () => {
   await tf.setBackend("cpu")
 })
 
-const build = (weightDecay: number | undefined, trainingSize: number) => {
+const build = (weightDecay: number | undefined, trainingSize: number, name = "gal-cnn") => {
   const r = RandomStream.make(1)
-  return modelCatalogue["gal-cnn"].make(weightDecay === undefined ? {} : { weightDecay })({
+  return modelCatalogue[name].make(weightDecay === undefined ? {} : { weightDecay })({
     inputShape: [28, 28, 1],
     numClasses: 10,
     seed: () => r.seed(),
@@ -28,6 +28,15 @@ describe("the Gal et al. (2017) CNN", () => {
     expect(model.layers.map((l) => l.getClassName())).toEqual([
       "Conv2D", "Conv2D", "MaxPooling2D", "SeededDropout", "Flatten", "Dense", "SeededDropout", "Dense"
     ])
+    model.dispose()
+  })
+
+  it("gal-cnn-keras has the authors' scripts' layers: conv 32@3×3, conv 32@3×3, pool 5, dense 128, dense 10", () => {
+    const model = build(3.5, 20, "gal-cnn-keras")
+    // 3·3·1·32+32 + 3·3·32·32+32 + (4·4·32)·128+128 + 128·10+10: 28 → 26 → 24 → ⌊24/5⌋ = 4
+    expect(model.countParams()).toBe(320 + 9_248 + 65_664 + 1_290)
+    expect(model.layers[2].outputShape).toEqual([null, 4, 4, 32])
+    expect(regularizationLosses(model)).toHaveLength(1)
     model.dispose()
   })
 

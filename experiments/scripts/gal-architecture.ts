@@ -1,0 +1,119 @@
+// Does the CNN of Gal et al.'s Keras scripts (3×3 kernels, 5×5 pooling: `gal-cnn-keras`) learn
+// more from few labels than the paper's (4×4, 2×2: `gal-cnn`)? Both are trained as a finished
+// gal2017-mnist run trains (its spec: epochs, batch, learning rate, weight decay c / N) on the
+// same labelled sets, and scored on the 10,000 test images with dropout off:
+//   - "run": the run's own labelled set at N labels (the first N of its acquisition order);
+//   - "random": its 20 initial labels plus N − 20 drawn at random from the rest.
+// Repeat 0 uses the run's own seeds for round (N − 20) / 10, so `run` × `gal-cnn` × repeat 0
+// re-trains that round of the run and must give its results.csv accuracy (checked, printed);
+// the other repeats draw fresh initialisation, dropout and batch order.
+//
+//   node dist/experiments/scripts/gal-architecture.js RUN_DIR [--sizes 120,160,200] [--repeats 3] [--out FILE.csv]
+import { readFileSync } from "node:fs"
+import { writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { pathToFileURL } from "node:url"
+import * as aq from "arquero"
+import { Effect } from "effect"
+import {
+  Backend, classificationMetrics, fitModel, loadMnist, modelCatalogue, predictProbabilities, RandomStream, reseedDropout,
+  splitValidation
+} from "deal"
+
+interface RunSpec {
+  readonly seed: number
+  readonly nInitLabeled: number
+  readonly nQuery: number
+  readonly nValidation: number
+  readonly epochs: number
+  readonly batchSize: number
+  readonly learningRate: number
+  readonly weightDecay: number
+}
+
+export interface ArchitectureRow {
+  readonly set: "run" | "random"
+  readonly labels: number
+  readonly model: string
+  readonly repeat: number
+  readonly accuracy: number
+}
+
+const models = ["gal-cnn", "gal-cnn-keras"] as const
+
+export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, repeats: number) =>
+  Effect.gen(function* () {
+    yield* Backend
+    const spec = JSON.parse(readFileSync(join(runDir, "spec.json"), "utf8")) as RunSpec
+    const labeledOrder = Int32Array.from((JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")) as { labeled: number[] }).labeled)
+    const runAccuracy = new Map(
+      readFileSync(join(runDir, "results.csv"), "utf8").trim().split("\n").slice(1).map((line) => {
+        const [, labeled, accuracy] = line.split(",")
+        return [Number(labeled), Number(accuracy)] as const
+      })
+    )
+    const mnist = yield* loadMnist()
+    // The run's data: the 60,000 training images less its seeded validation set.
+    const { train } = yield* splitValidation(mnist.train, spec.nValidation, RandomStream.make(spec.seed, "validation"))
+    const test = mnist.test
+    const testIndices = Int32Array.from(test.y, (_, i) => i)
+    const initial = labeledOrder.subarray(0, spec.nInitLabeled)
+    const rest = (() => {
+      const taken = new Uint8Array(train.y.length)
+      for (const i of initial) taken[i] = 1
+      return Int32Array.from(train.y.keys()).filter((i) => taken[i] === 0)
+    })()
+    const rows: ArchitectureRow[] = []
+    for (const n of sizes) {
+      if (n > labeledOrder.length) return yield* Effect.die(new Error(`the run has ${labeledOrder.length} labels, fewer than ${n}`))
+      const round = (n - spec.nInitLabeled) / spec.nQuery
+      const sets = {
+        run: labeledOrder.slice(0, n),
+        random: Int32Array.from([...initial, ...RandomStream.make(spec.seed, "architecture-check", "random", n).sample(rest, n - spec.nInitLabeled)])
+      }
+      for (const [set, indices] of Object.entries(sets) as Array<["run" | "random", Int32Array]>) {
+        const labels = indices.map((i) => train.y[i])
+        for (const name of models) {
+          for (let repeat = 0; repeat < repeats; repeat++) {
+            const stream = (purpose: string) =>
+              repeat === 0 ? RandomStream.make(spec.seed, "round", round, purpose) : RandomStream.make(spec.seed, "architecture-check", repeat, n, purpose)
+            const init = stream("init")
+            const model = modelCatalogue[name].make({ weightDecay: spec.weightDecay })({
+              inputShape: train.shape, numClasses: 10, seed: () => init.seed(), trainingSize: n
+            })
+            reseedDropout(model, stream("dropout").seed())
+            yield* fitModel(model, train, indices, labels, spec, stream("train"))
+            const probabilities = yield* predictProbabilities(model, test, testIndices)
+            model.dispose()
+            const accuracy = classificationMetrics(probabilities, test.y, 10).accuracy
+            rows.push({ set, labels: n, model: name, repeat, accuracy })
+            const check = set === "run" && name === "gal-cnn" && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
+            console.error(`${set} set, ${n} labels, ${name}, repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
+          }
+        }
+      }
+    }
+    return rows
+  })
+
+/** Mean ± std of the repeats per labelled set, size and model. */
+export const summarize = (rows: ReadonlyArray<ArchitectureRow>) =>
+  aq
+    .from(rows)
+    .groupby("set", "labels", "model")
+    .rollup({ repeats: aq.op.count(), mean: aq.op.mean("accuracy"), std: aq.op.stdev("accuracy") })
+    .orderby("set", "labels", "model")
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const args = process.argv.slice(2)
+  const flag = (name: string) => {
+    const i = args.indexOf(`--${name}`)
+    return i < 0 ? undefined : args[i + 1]
+  }
+  const sizes = (flag("sizes") ?? "120,160,200").split(",").map(Number)
+  const repeats = Number(flag("repeats") ?? 3)
+  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats).pipe(Effect.provide(Backend.layer("auto"))))
+  const out = flag("out")
+  if (out !== undefined) await writeFile(out, aq.from(rows).toCSV())
+  console.log(summarize(rows).toMarkdown())
+}
