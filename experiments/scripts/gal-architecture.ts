@@ -1,7 +1,7 @@
 // Does the CNN of Gal et al.'s Keras scripts (3×3 kernels, 5×5 pooling: `gal-cnn-keras`) learn
 // more from few labels than the paper's (4×4, 2×2: `gal-cnn`)? Both are trained as a finished
 // gal2017-mnist run trains (its spec: epochs, batch, learning rate, weight decay c / N) on the
-// same labelled sets, and scored on the 10,000 test images with dropout off:
+// same labelled sets, and scored on the run's test images with dropout off:
 //   - "run": the run's own labelled set at N labels (the first N of its acquisition order);
 //   - "random": its 20 initial labels plus N − 20 drawn at random from the rest.
 // Repeat 0 uses the run's own seeds for round (N − 20) / 10, so `run` × `gal-cnn` × repeat 0
@@ -17,14 +17,16 @@ import * as aq from "arquero"
 import { Effect } from "effect"
 import {
   Backend, classificationMetrics, fitModel, loadMnist, modelCatalogue, predictProbabilities, RandomStream, reseedDropout,
-  splitValidation
+  splitValidation, subsample
 } from "deal"
 
 interface RunSpec {
   readonly seed: number
   readonly nInitLabeled: number
   readonly nQuery: number
-  readonly nValidation: number
+  readonly nValidation?: number
+  readonly nTrain?: number
+  readonly nTest?: number
   readonly epochs: number
   readonly batchSize: number
   readonly learningRate: number
@@ -41,7 +43,7 @@ export interface ArchitectureRow {
 
 const models = ["gal-cnn", "gal-cnn-keras"] as const
 
-export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, repeats: number) =>
+export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, repeats: number, verbose = false) =>
   Effect.gen(function* () {
     yield* Backend
     const spec = JSON.parse(readFileSync(join(runDir, "spec.json"), "utf8")) as RunSpec
@@ -53,9 +55,12 @@ export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, 
       })
     )
     const mnist = yield* loadMnist()
-    // The run's data: the 60,000 training images less its seeded validation set.
-    const { train } = yield* splitValidation(mnist.train, spec.nValidation, RandomStream.make(spec.seed, "validation"))
-    const test = mnist.test
+    // The run's data, drawn as `deal run` draws it: its seeded subsamples (if any) of the 60,000
+    // training and 10,000 test images, less its seeded validation set.
+    const all = subsample(mnist.train, spec.nTrain, RandomStream.make(spec.seed, "subsample", "train"))
+    const test = subsample(mnist.test, spec.nTest, RandomStream.make(spec.seed, "subsample", "test"))
+    const train =
+      spec.nValidation === undefined ? all : (yield* splitValidation(all, spec.nValidation, RandomStream.make(spec.seed, "validation"))).train
     const testIndices = Int32Array.from(test.y, (_, i) => i)
     const initial = labeledOrder.subarray(0, spec.nInitLabeled)
     const rest = (() => {
@@ -88,7 +93,7 @@ export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, 
             const accuracy = classificationMetrics(probabilities, test.y, 10).accuracy
             rows.push({ set, labels: n, model: name, repeat, accuracy })
             const check = set === "run" && name === "gal-cnn" && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
-            console.error(`${set} set, ${n} labels, ${name}, repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
+            if (verbose) console.error(`${set} set, ${n} labels, ${name}, repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
           }
         }
       }
@@ -112,7 +117,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   }
   const sizes = (flag("sizes") ?? "120,160,200").split(",").map(Number)
   const repeats = Number(flag("repeats") ?? 3)
-  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats).pipe(Effect.provide(Backend.layer("auto"))))
+  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats, true).pipe(Effect.provide(Backend.layer("auto"))))
   const out = flag("out")
   if (out !== undefined) await writeFile(out, aq.from(rows).toCSV())
   console.log(summarize(rows).toMarkdown())
