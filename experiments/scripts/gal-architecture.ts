@@ -8,7 +8,11 @@
 // re-trains that round of the run and must give its results.csv accuracy (checked, printed);
 // the other repeats draw fresh initialisation, dropout and batch order.
 //
-//   node dist/experiments/scripts/gal-architecture.js RUN_DIR [--sizes 120,160,200] [--repeats 3] [--out FILE.csv]
+// A variant `NAME@c` trains model NAME with weight decay c instead of the run's (`gal-cnn@0`: none);
+// the seeds depend on the set, size and repeat only, so variants are compared pairwise.
+//
+//   node dist/experiments/scripts/gal-architecture.js RUN_DIR [--sizes 120,160,200] [--repeats 3]
+//     [--variants gal-cnn,gal-cnn-keras] [--out FILE.csv]
 import { readFileSync } from "node:fs"
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -37,13 +41,27 @@ export interface ArchitectureRow {
   readonly set: "run" | "random"
   readonly labels: number
   readonly model: string
+  readonly weightDecay: number
   readonly repeat: number
   readonly accuracy: number
 }
 
-const models = ["gal-cnn", "gal-cnn-keras"] as const
+/** `NAME` or `NAME@c`: a catalogue model and, optionally, its weight-decay constant. */
+const parseVariant = (variant: string, runWeightDecay: number) => {
+  const [model, c] = variant.split("@")
+  if (modelCatalogue[model] === undefined) throw new Error(`unknown model '${model}' in variant '${variant}'`)
+  const weightDecay = c === undefined ? runWeightDecay : Number(c)
+  if (!(weightDecay >= 0)) throw new Error(`variant '${variant}': weight decay must be a number ≥ 0`)
+  return { model, weightDecay }
+}
 
-export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, repeats: number, verbose = false) =>
+export const architectureCheck = (
+  runDir: string,
+  sizes: ReadonlyArray<number>,
+  repeats: number,
+  variants: ReadonlyArray<string> = ["gal-cnn", "gal-cnn-keras"],
+  verbose = false
+) =>
   Effect.gen(function* () {
     yield* Backend
     const spec = JSON.parse(readFileSync(join(runDir, "spec.json"), "utf8")) as RunSpec
@@ -78,12 +96,12 @@ export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, 
       }
       for (const [set, indices] of Object.entries(sets) as Array<["run" | "random", Int32Array]>) {
         const labels = indices.map((i) => train.y[i])
-        for (const name of models) {
+        for (const { model: name, weightDecay } of variants.map((v) => parseVariant(v, spec.weightDecay))) {
           for (let repeat = 0; repeat < repeats; repeat++) {
             const stream = (purpose: string) =>
               repeat === 0 ? RandomStream.make(spec.seed, "round", round, purpose) : RandomStream.make(spec.seed, "architecture-check", repeat, n, purpose)
             const init = stream("init")
-            const model = modelCatalogue[name].make({ weightDecay: spec.weightDecay })({
+            const model = modelCatalogue[name].make({ weightDecay })({
               inputShape: train.shape, numClasses: 10, seed: () => init.seed(), trainingSize: n
             })
             reseedDropout(model, stream("dropout").seed())
@@ -91,9 +109,9 @@ export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, 
             const probabilities = yield* predictProbabilities(model, test, testIndices)
             model.dispose()
             const accuracy = classificationMetrics(probabilities, test.y, 10).accuracy
-            rows.push({ set, labels: n, model: name, repeat, accuracy })
-            const check = set === "run" && name === "gal-cnn" && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
-            if (verbose) console.error(`${set} set, ${n} labels, ${name}, repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
+            rows.push({ set, labels: n, model: name, weightDecay, repeat, accuracy })
+            const check = set === "run" && name === "gal-cnn" && weightDecay === spec.weightDecay && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
+            if (verbose) console.error(`${set} set, ${n} labels, ${name} (c = ${weightDecay}), repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
           }
         }
       }
@@ -105,9 +123,9 @@ export const architectureCheck = (runDir: string, sizes: ReadonlyArray<number>, 
 export const summarize = (rows: ReadonlyArray<ArchitectureRow>) =>
   aq
     .from(rows)
-    .groupby("set", "labels", "model")
+    .groupby("set", "labels", "model", "weightDecay")
     .rollup({ repeats: aq.op.count(), mean: aq.op.mean("accuracy"), std: aq.op.stdev("accuracy") })
-    .orderby("set", "labels", "model")
+    .orderby("set", "labels", "model", "weightDecay")
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2)
@@ -117,7 +135,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   }
   const sizes = (flag("sizes") ?? "120,160,200").split(",").map(Number)
   const repeats = Number(flag("repeats") ?? 3)
-  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats, true).pipe(Effect.provide(Backend.layer("auto"))))
+  const variants = flag("variants")?.split(",")
+  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats, variants, true).pipe(Effect.provide(Backend.layer("auto"))))
   const out = flag("out")
   if (out !== undefined) await writeFile(out, aq.from(rows).toCSV())
   console.log(summarize(rows).toMarkdown())

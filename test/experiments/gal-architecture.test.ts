@@ -31,6 +31,10 @@ describe("experiments/scripts/gal-architecture.ts", () => {
       // Repeat 1 draws other seeds than the run's.
       expect(rows.filter((r) => r.repeat === 1).map((r) => r.accuracy)).not.toEqual(rows.filter((r) => r.repeat === 0).map((r) => r.accuracy))
       expect(summarize(rows).numRows()).toBe(4)
+      expect(rows[0].weightDecay).toBe(3.5)
+      // A variant NAME@c trains with weight decay c instead of the run's.
+      const none = yield* architectureCheck(out, [30], 1, ["gal-cnn@0"])
+      expect(none.map((r) => [r.set, r.model, r.weightDecay])).toEqual([["run", "gal-cnn", 0], ["random", "gal-cnn", 0]])
     }).pipe(Effect.provide(Layer.merge(Backend.layer("auto"), Progress.silent)))
   , 120_000)
 })
