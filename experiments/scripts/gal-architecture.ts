@@ -9,19 +9,21 @@
 // the other repeats draw fresh initialisation, dropout and batch order.
 //
 // A variant `NAME@c` trains model NAME with weight decay c instead of the run's (`gal-cnn@0`: none);
-// the seeds depend on the set, size and repeat only, so variants are compared pairwise.
+// the seeds depend on the set, size and repeat only, so variants are compared pairwise. With
+// `--mc T` each model is also scored as the mean of T MC-dropout passes (Gal et al.'s evaluation).
 //
 //   node dist/experiments/scripts/gal-architecture.js RUN_DIR [--sizes 120,160,200] [--repeats 3]
-//     [--variants gal-cnn,gal-cnn-keras] [--out FILE.csv]
+//     [--variants gal-cnn,gal-cnn-keras] [--mc T] [--out FILE.csv]
 import { readFileSync } from "node:fs"
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
+import * as tf from "@tensorflow/tfjs-core"
 import * as aq from "arquero"
 import { Effect } from "effect"
 import {
-  Backend, classificationMetrics, fitModel, loadMnist, modelCatalogue, predictProbabilities, RandomStream, reseedDropout,
-  splitValidation, subsample
+  Backend, classificationMetrics, fitModel, loadMnist, meanProbabilities, modelCatalogue, modelOutputs, RandomStream,
+  reseedDropout, splitValidation, subsample
 } from "deal"
 
 interface RunSpec {
@@ -44,6 +46,8 @@ export interface ArchitectureRow {
   readonly weightDecay: number
   readonly repeat: number
   readonly accuracy: number
+  /** With `mcSamples`: the accuracy of the mean of that many MC-dropout passes. */
+  readonly mcAccuracy?: number
 }
 
 /** `NAME` or `NAME@c`: a catalogue model and, optionally, its weight-decay constant. */
@@ -60,7 +64,7 @@ export const architectureCheck = (
   sizes: ReadonlyArray<number>,
   repeats: number,
   variants: ReadonlyArray<string> = ["gal-cnn", "gal-cnn-keras"],
-  verbose = false
+  options: { readonly mcSamples?: number; readonly verbose?: boolean } = {}
 ) =>
   Effect.gen(function* () {
     yield* Backend
@@ -106,12 +110,21 @@ export const architectureCheck = (
             })
             reseedDropout(model, stream("dropout").seed())
             yield* fitModel(model, train, indices, labels, spec, stream("train"))
-            const probabilities = yield* predictProbabilities(model, test, testIndices)
+            const T = options.mcSamples
+            const out = yield* modelOutputs(model, test, testIndices, {
+              probabilities: true,
+              ...(T === undefined ? {} : { mc: { samples: T, seed: stream("mc").seed() } })
+            })
             model.dispose()
-            const accuracy = classificationMetrics(probabilities, test.y, 10).accuracy
-            rows.push({ set, labels: n, model: name, weightDecay, repeat, accuracy })
+            const accuracy = classificationMetrics(out.probabilities!, test.y, 10).accuracy
+            const mcAccuracy =
+              T === undefined
+                ? undefined
+                : classificationMetrics(tf.tidy(() => meanProbabilities(tf.tensor3d(out.mcProbabilities!, [out.n, T, 10])).dataSync() as Float32Array), test.y, 10).accuracy
+            rows.push({ set, labels: n, model: name, weightDecay, repeat, accuracy, ...(mcAccuracy === undefined ? {} : { mcAccuracy }) })
             const check = set === "run" && name === "gal-cnn" && weightDecay === spec.weightDecay && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
-            if (verbose) console.error(`${set} set, ${n} labels, ${name} (c = ${weightDecay}), repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${check}`)
+            const mc = mcAccuracy === undefined ? "" : `, ${mcAccuracy.toFixed(4)} with MC dropout`
+            if (options.verbose) console.error(`${set} set, ${n} labels, ${name} (c = ${weightDecay}), repeat ${repeat}: test accuracy ${accuracy.toFixed(4)}${mc}${check}`)
           }
         }
       }
@@ -119,12 +132,17 @@ export const architectureCheck = (
     return rows
   })
 
-/** Mean ± std of the repeats per labelled set, size and model. */
+/** Mean ± std of the repeats per labelled set, size and model (and of the MC-dropout accuracy, when measured). */
 export const summarize = (rows: ReadonlyArray<ArchitectureRow>) =>
   aq
     .from(rows)
     .groupby("set", "labels", "model", "weightDecay")
-    .rollup({ repeats: aq.op.count(), mean: aq.op.mean("accuracy"), std: aq.op.stdev("accuracy") })
+    .rollup({
+      repeats: aq.op.count(),
+      mean: aq.op.mean("accuracy"),
+      std: aq.op.stdev("accuracy"),
+      ...(rows.some((r) => r.mcAccuracy !== undefined) ? { mc_mean: aq.op.mean("mcAccuracy"), mc_std: aq.op.stdev("mcAccuracy") } : {})
+    })
     .orderby("set", "labels", "model", "weightDecay")
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -136,7 +154,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const sizes = (flag("sizes") ?? "120,160,200").split(",").map(Number)
   const repeats = Number(flag("repeats") ?? 3)
   const variants = flag("variants")?.split(",")
-  const rows = await Effect.runPromise(architectureCheck(args[0], sizes, repeats, variants, true).pipe(Effect.provide(Backend.layer("auto"))))
+  const mc = flag("mc")
+  const rows = await Effect.runPromise(
+    architectureCheck(args[0], sizes, repeats, variants, { verbose: true, ...(mc === undefined ? {} : { mcSamples: Number(mc) }) }).pipe(
+      Effect.provide(Backend.layer("auto"))
+    )
+  )
   const out = flag("out")
   if (out !== undefined) await writeFile(out, aq.from(rows).toCSV())
   console.log(summarize(rows).toMarkdown())

@@ -33,8 +33,12 @@ describe("experiments/scripts/gal-architecture.ts", () => {
       expect(summarize(rows).numRows()).toBe(4)
       expect(rows[0].weightDecay).toBe(3.5)
       // A variant NAME@c trains with weight decay c instead of the run's.
-      const none = yield* architectureCheck(out, [30], 1, ["gal-cnn@0"])
+      // … and with mcSamples it also scores the mean of that many MC-dropout passes.
+      const none = yield* architectureCheck(out, [30], 1, ["gal-cnn@0"], { mcSamples: 3 })
       expect(none.map((r) => [r.set, r.model, r.weightDecay])).toEqual([["run", "gal-cnn", 0], ["random", "gal-cnn", 0]])
+      for (const r of none) expect(Math.abs(r.mcAccuracy! * 200 - Math.round(r.mcAccuracy! * 200))).toBeLessThan(1e-9)
+      expect(rows[0].mcAccuracy).toBeUndefined()
+      expect(summarize(none).columnNames()).toContain("mc_mean")
     }).pipe(Effect.provide(Layer.merge(Backend.layer("auto"), Progress.silent)))
   , 120_000)
 })
