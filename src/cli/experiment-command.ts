@@ -13,6 +13,10 @@ const options = {
     Args.withDescription("a grid spec (JSON): a base experiment, strategies, seeds, profiles; see experiments/*.json")
   ),
   seeds: textFlag("seeds", "seeds to run, comma-separated, e.g. 1,2,3 (default: the spec's, or its profile's)"),
+  strategies: textFlag(
+    "strategies",
+    "strategies to run, comma-separated, in this order within each seed, e.g. random,bald (default: the spec's, or its profile's)"
+  ),
   parallel: integerFlag("parallel", "runs at a time, each in its own worker thread (default: one per core)", { min: 1 }),
   profile: textFlag("profile", "a named profile of the spec, e.g. quick (fields of the base it replaces)"),
   out: textFlag("out", "the grid's directory (default runs/NAME, or runs/NAME-PROFILE)"),
@@ -27,14 +31,23 @@ const parseSeeds = (text: string) => {
     : Effect.fail(new SpecError({ message: `--seeds: expected integers separated by commas, e.g. 1,2,3, got '${text}'` }))
 }
 
+const parseStrategies = (text: string) => {
+  const strategies = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  return strategies.length > 0
+    ? Effect.succeed(strategies)
+    : Effect.fail(new SpecError({ message: `--strategies: expected names separated by commas, e.g. random,bald, got '${text}'` }))
+}
+
 /** `deal experiment SPEC`: every strategy × seed of a grid spec, in worker threads, resumable. */
 export const experimentCommand = Command.make("experiment", options, (o) =>
   Effect.gen(function* () {
     const grid = yield* readGridSpec(o.spec)
     const seeds = Option.isSome(o.seeds) ? yield* parseSeeds(o.seeds.value) : undefined
+    const strategies = Option.isSome(o.strategies) ? yield* parseStrategies(o.strategies.value) : undefined
     const resolved = yield* resolveGrid(grid, {
       ...Option.match(o.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-      ...(seeds === undefined ? {} : { seeds })
+      ...(seeds === undefined ? {} : { seeds }),
+      ...(strategies === undefined ? {} : { strategies })
     })
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
     const summary = yield* runGrid(resolved, {

@@ -136,12 +136,13 @@ export const readGridSpec = (file: string): Effect.Effect<GridSpec, SpecError | 
   )
 
 /**
- * Applies a profile (by name) and command-line seeds to a grid and checks that every
- * strategy × seed makes a valid experiment spec.
+ * Applies a profile (by name) and command-line seeds and strategies to a grid and checks that
+ * every strategy × seed makes a valid experiment spec. Command-line strategies choose a subset
+ * (or add others) and their order within each seed, e.g. the slowest first.
  */
 export const resolveGrid = (
   grid: GridSpec,
-  options: { readonly profile?: string; readonly seeds?: ReadonlyArray<number> } = {}
+  options: { readonly profile?: string; readonly seeds?: ReadonlyArray<number>; readonly strategies?: ReadonlyArray<string> } = {}
 ): Effect.Effect<ResolvedGrid, SpecError> =>
   Effect.gen(function* () {
     let profile: GridProfile = {}
@@ -157,9 +158,10 @@ export const resolveGrid = (
     }
     const { about: _about, seeds: profileSeeds, strategies: profileStrategies, ...overrides } = profile
     const base = { ...grid.base, ...overrides } as GridBase
-    const strategies = profileStrategies ?? grid.strategies
+    const strategies = options.strategies ?? profileStrategies ?? grid.strategies
     const seeds = options.seeds ?? profileSeeds ?? grid.seeds
     if (seeds.length === 0) return yield* new SpecError({ message: "a grid needs at least one seed" })
+    if (strategies.length === 0) return yield* new SpecError({ message: "a grid needs at least one strategy" })
     if (new Set(seeds).size !== seeds.length) return yield* new SpecError({ message: `seeds repeat: ${seeds.join(", ")}` })
     const unknown = strategies.filter((s) => findStrategy(s) === undefined)
     if (unknown.length > 0) {

@@ -62,9 +62,28 @@ const baseDifferences = (saved: Record<string, unknown>, given: Record<string, u
     .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
 
 /**
- * Writes `OUT/grid.json`, refusing a directory that holds a grid with another name or base
- * (other seeds or strategies are fine: a grid can grow; so is another budget, which each run's
- * resume checks against what it has already done).
+ * The grid as `OUT/grid.json` records it: the runs already recorded there and this command's,
+ * so that running some seeds or strategies of a grid (`--seeds 3`, `--strategies random`) adds
+ * to what `deal report` reads instead of replacing it. Recorded runs keep their order; a run
+ * given again takes its new spec.
+ */
+export const mergeGrids = (saved: Partial<ResolvedGrid>, given: ResolvedGrid): ResolvedGrid => {
+  const givenByDir = new Map(given.runs.map((r) => [r.dir, r]))
+  const savedRuns = saved.runs ?? []
+  const savedDirs = new Set(savedRuns.map((r) => r.dir))
+  const union = <A>(a: ReadonlyArray<A> | undefined, b: ReadonlyArray<A>) => [...new Set([...(a ?? []), ...b])]
+  return {
+    ...given,
+    strategies: union(saved.strategies, given.strategies),
+    seeds: union(saved.seeds, given.seeds),
+    runs: [...savedRuns.map((r) => givenByDir.get(r.dir) ?? r), ...given.runs.filter((r) => !savedDirs.has(r.dir))]
+  }
+}
+
+/**
+ * Writes `OUT/grid.json` (merged with the one there), refusing a directory that holds a grid with
+ * another name or base (other seeds or strategies are fine: a grid can grow; so is another budget,
+ * which each run's resume checks against what it has already done).
  */
 const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError> =>
   Effect.gen(function* () {
@@ -79,7 +98,7 @@ const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, Gri
         return yield* new GridError({ message: `${out} holds another grid (${differences.join("; ")}): choose another --out` })
       }
     }
-    yield* writeFileAtomic(file, JSON.stringify(grid, null, 2) + "\n")
+    yield* writeFileAtomic(file, JSON.stringify(saved === undefined ? grid : mergeGrids(saved, grid), null, 2) + "\n")
   })
 
 /** A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. */

@@ -51,6 +51,10 @@ describe("deal experiment and deal report (the built CLI)", () => {
     const again = await deal("experiment", spec, "--out", out)
     expect(again.stdout).toContain("grid tiny: 0 ran, 0 resumed, 4 already finished, 0 failed")
     expect(statSync(csv).mtimeMs).toBe(before)
+    // Running part of the grid adds to grid.json rather than replacing it.
+    const part = await deal("experiment", spec, "--out", out, "--strategies", "random", "--seeds", "2")
+    expect(part.stdout).toContain("grid tiny: 0 ran, 0 resumed, 1 already finished, 0 failed")
+    expect(JSON.parse(readFileSync(join(out, "grid.json"), "utf8")).runs.map((r: { dir: string }) => r.dir)).toEqual(grid.runs.map((r: { dir: string }) => r.dir))
 
     const report = await deal("report", out)
     expect(report.stdout).toContain(`wrote 6 files to ${out}/report/`)

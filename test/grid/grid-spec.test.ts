@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodeSpec } from "../../src/pipeline/spec.js"
 import { decodeGridSpec, readGridSpec, resolveGrid } from "../../src/pipeline/grid-spec.js"
+import { mergeGrids } from "../../src/pipeline/grid.js"
 import { etaSeconds, GridEvent, initialProgress, progressLines, stepProgress } from "../../src/pipeline/grid-progress.js"
 
 const resolveFile = (file: string, profile?: string) =>
@@ -61,6 +62,20 @@ describe("grid specs", () => {
     expect(r.runs.map((x) => [x.dir, x.spec.nRound])).toEqual([["entropy/seed-7", 1], ["random/seed-7", 1]])
     const s = await Effect.runPromise(Effect.flatMap(decodeGridSpec(grid), (g) => resolveGrid(g, { seeds: [3, 4, 5] })))
     expect(s.runs).toHaveLength(6)
+  })
+
+  it("runs command-line strategies in their order within each seed, and grid.json keeps the runs it recorded", async () => {
+    const resolve = (options: Parameters<typeof resolveGrid>[1]) => Effect.runPromise(Effect.flatMap(decodeGridSpec(grid), (g) => resolveGrid(g, options)))
+    const all = await resolve({})
+    const some = await resolve({ strategies: ["random", "margin"], seeds: [2, 3] })
+    expect(some.runs.map((r) => r.dir)).toEqual(["random/seed-2", "margin/seed-2", "random/seed-3", "margin/seed-3"])
+    const merged = mergeGrids(all, some)
+    expect(merged.runs.map((r) => r.dir)).toEqual([
+      "entropy/seed-1", "random/seed-1", "entropy/seed-2", "random/seed-2", "margin/seed-2", "random/seed-3", "margin/seed-3"
+    ])
+    expect(merged.strategies).toEqual(["entropy", "random", "margin"])
+    expect(merged.seeds).toEqual([1, 2, 3])
+    expect(mergeGrids({}, some)).toEqual(some)
   })
 
   it("says what is wrong: a typo, an unknown strategy or profile, an invalid field", async () => {
