@@ -341,10 +341,16 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
     const title = `${grid.name}${grid.profile === null ? "" : ` (profile ${grid.profile})`}: learning curves`
     const curvesSpec = learningCurvesChart(curves, {
       title,
+      // One short line each: without a canvas vega over-estimates text widths (0.8 em a character),
+      // and one long line would widen the SVG far beyond the plot.
       subtitle:
         paper && paperPoints.length
-          ? `◇ ${paper.source}: labels to reach each dashed accuracy` +
-            (shownPaper.length < paperPoints.length ? ` (${paperPoints.length - shownPaper.length} of ${paperPoints.length} lie beyond ${maxLabels} labels, not shown)` : "")
+          ? [
+              `◇ ${paper.source}: labels to reach each dashed accuracy`,
+              ...(shownPaper.length < paperPoints.length
+                ? [`(${paperPoints.length - shownPaper.length} of ${paperPoints.length} lie beyond ${maxLabels} labels, not shown)`]
+                : [])
+            ]
           : `${results.length} runs`,
       strategies,
       targets,

@@ -19,7 +19,8 @@ export const learningCurvesChart = (
   curves: ReadonlyArray<MeanPoint>,
   options: {
     readonly title: string
-    readonly subtitle?: string
+    /** A line, or several (one string each). */
+    readonly subtitle?: string | ReadonlyArray<string>
     readonly strategies: ReadonlyArray<string>
     readonly targets?: ReadonlyArray<number>
     readonly paper?: ReadonlyArray<PaperPoint>
@@ -38,7 +39,7 @@ export const learningCurvesChart = (
   const x = { field: "labels", type: "quantitative" as const, title: "labelled examples", axis: { titleFontSize: 13, labelFontSize: 11 } }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: options.title, ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }), anchor: "start" },
+    title: { text: options.title, ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle as string | Array<string> }), anchor: "start" },
     width: 640,
     height: 380,
     // one legend, the lines' (the band's and the paper's markers have none)

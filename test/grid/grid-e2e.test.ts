@@ -60,6 +60,10 @@ describe("deal experiment and deal report (the built CLI)", () => {
     expect(report.stdout).toContain(`wrote 6 files to ${out}/report/`)
     const svg = readFileSync(join(out, "report", "curves.svg"), "utf8")
     for (const text of ["labelled examples", "test accuracy (mean ± std over 2 seeds)", "entropy", "random", "strategy"]) expect(svg).toContain(text)
+    // The subtitle goes on two lines (the paper's 99% point lies beyond the budget), so the SVG is
+    // the plot (640) and the legend wide, not as wide as a one-line subtitle would make it.
+    expect(svg).toContain("(1 of 3 lie beyond 60 labels, not shown)")
+    expect(Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1])).toBeLessThan(880)
     const md = readFileSync(join(out, "report", "summary.md"), "utf8")
     expect(md).toMatch(/^\| entropy \| 2 \| 0\.\d{4} ± 0\.\d{4} \| 0\.\d{4} ± 0\.\d{4} \|$/m)
     expect(md).toMatch(/^\| random \| Random \| (\d+|not reached \(> 40\)) \| [^|]+ \| 20 \| not reached \(> 40\) \| not reached \(—, —\) \| — \|$/m)
