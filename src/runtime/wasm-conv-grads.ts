@@ -57,24 +57,21 @@ type Pad = "valid" | "same" | number | ExplicitPadding
 type Shape4 = [number, number, number, number]
 type Pair = [number, number]
 
-interface BackpropFilterAttrs {
+interface ConvAttrs {
   readonly strides: number | Pair
   readonly pad: Pad
   readonly dataFormat?: "NHWC" | "NCHW"
   readonly dimRoundingMode?: "floor" | "round" | "ceil"
-  readonly filterShape: Shape4
   /** Not part of tfjs-core's attrs (its conv2d gradient requires dilation 1); honoured if present. */
   readonly dilations?: number | Pair
 }
 
-interface BackpropInputAttrs {
-  readonly strides: number | Pair
-  readonly pad: Pad
-  readonly dataFormat?: "NHWC" | "NCHW"
-  readonly dimRoundingMode?: "floor" | "round" | "ceil"
+interface BackpropFilterAttrs extends ConvAttrs {
+  readonly filterShape: Shape4
+}
+
+interface BackpropInputAttrs extends ConvAttrs {
   readonly inputShape: Shape4
-  /** Not part of tfjs-core's attrs (its conv2d gradient requires dilation 1); honoured if present. */
-  readonly dilations?: number | Pair
 }
 
 const BACKEND = "wasm"
@@ -178,28 +175,39 @@ const withScope = (backend: KernelBackend, body: (s: KernelScope) => TensorInfo)
   }
 }
 
-const convInfoOf = (
-  inShape: Shape4,
-  filterShape: Shape4,
-  strides: Pair,
-  dilations: Pair,
-  pad: Pad,
-  dimRoundingMode: "floor" | "round" | "ceil" | undefined,
-  dataFormat: "NHWC" | "NCHW" | undefined
-): tf.backend_util.Conv2DInfo => {
+/** A conv's geometry as both gradients need it, with `dy` checked against the conv's output. */
+interface ConvGeometry {
+  readonly info: tf.backend_util.Conv2DInfo
+  readonly nhwc: boolean
+  readonly strides: Pair
+  readonly dilations: Pair
+}
+
+const convGeometry = (kernel: string, inShape: Shape4, filterShape: Shape4, attrs: ConvAttrs, dy: TensorInfo): ConvGeometry => {
+  const strides = pair(attrs.strides, "strides")
+  const dilations = pair(attrs.dilations, "dilations")
+  const { dataFormat } = attrs
   if (dataFormat !== undefined && dataFormat !== "NHWC" && dataFormat !== "NCHW") {
     throw new Error(`wasm conv gradients: unsupported dataFormat '${String(dataFormat)}'`)
   }
-  return tf.backend_util.computeConv2DInfo(
+  const info = tf.backend_util.computeConv2DInfo(
     inShape,
     filterShape,
     strides,
     dilations,
-    pad,
-    dimRoundingMode,
+    attrs.pad,
+    attrs.dimRoundingMode,
     false,
     tf.backend_util.convertConv2DDataFormat(dataFormat ?? "NHWC")
   )
+  const nhwc = info.dataFormat === "channelsLast"
+  const outShape = nhwc
+    ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
+    : [info.batchSize, info.outChannels, info.outHeight, info.outWidth]
+  if (!sameShape(dy.shape, outShape)) {
+    throw new Error(`wasm ${kernel}: dy shape [${dy.shape}] does not match the conv output [${outShape}]`)
+  }
+  return { info, nhwc, strides, dilations }
 }
 
 /** dW for x (NHWC or NCHW) and dy, see the module comment. */
@@ -207,27 +215,10 @@ const conv2DBackpropFilter = (args: { inputs: NamedTensorInfoMap; backend: {}; a
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo }
   const attrs = args.attrs as unknown as BackpropFilterAttrs
   const backend = args.backend as KernelBackend
-  const strides = pair(attrs.strides, "strides")
-  const dilations = pair(attrs.dilations, "dilations")
   if (x.shape.length !== 4 || dy.shape.length !== 4) {
     throw new Error(`wasm Conv2DBackpropFilter: x and dy must be rank 4, got [${x.shape}] and [${dy.shape}]`)
   }
-  const info = convInfoOf(
-    x.shape as Shape4,
-    attrs.filterShape,
-    strides,
-    dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    attrs.dataFormat
-  )
-  const nhwc = info.dataFormat === "channelsLast"
-  const outShape = nhwc
-    ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
-    : [info.batchSize, info.outChannels, info.outHeight, info.outWidth]
-  if (!sameShape(dy.shape, outShape)) {
-    throw new Error(`wasm Conv2DBackpropFilter: dy shape [${dy.shape}] does not match the conv output [${outShape}]`)
-  }
+  const { info, nhwc, strides, dilations } = convGeometry("Conv2DBackpropFilter", x.shape as Shape4, attrs.filterShape, attrs, dy)
   const [fh, fw] = [info.filterHeight, info.filterWidth]
   const [sh, sw] = strides
   const [dh, dw] = dilations
@@ -349,27 +340,10 @@ const conv2DBackpropInput = (args: { inputs: NamedTensorInfoMap; backend: {}; at
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo }
   const attrs = args.attrs as unknown as BackpropInputAttrs
   const backend = args.backend as KernelBackend
-  const strides = pair(attrs.strides, "strides")
-  const dilations = pair(attrs.dilations, "dilations")
   if (dy.shape.length !== 4 || filter.shape.length !== 4) {
     throw new Error(`wasm Conv2DBackpropInput: dy and filter must be rank 4, got [${dy.shape}] and [${filter.shape}]`)
   }
-  const info = convInfoOf(
-    attrs.inputShape,
-    filter.shape as Shape4,
-    strides,
-    dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    attrs.dataFormat
-  )
-  const nhwc = info.dataFormat === "channelsLast"
-  const outShape = nhwc
-    ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
-    : [info.batchSize, info.outChannels, info.outHeight, info.outWidth]
-  if (!sameShape(dy.shape, outShape)) {
-    throw new Error(`wasm Conv2DBackpropInput: dy shape [${dy.shape}] does not match the conv output [${outShape}]`)
-  }
+  const { info, nhwc, strides, dilations } = convGeometry("Conv2DBackpropInput", attrs.inputShape, filter.shape as Shape4, attrs, dy)
   const [fh, fw] = [info.filterHeight, info.filterWidth]
   const [sh, sw] = strides
   const [dh, dw] = dilations
