@@ -66,35 +66,24 @@ export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
   Effect.gen(function* () {
     const started = Date.now()
     const reporter = roundReporter(onRound)
-    const seconds = () => (Date.now() - started) / 1000
+    const ended = (status: JobOutcome["status"], rounds: ReadonlyArray<RoundResult>, fromRound?: number): JobOutcome => {
+      const last = rounds.at(-1)
+      return {
+        status,
+        ...(fromRound === undefined ? {} : { fromRound }),
+        rounds: rounds.length,
+        lastRound: last === undefined ? null : toJobRound(last),
+        seconds: (Date.now() - started) / 1000
+      }
+    }
     if (yield* exists(join(job.dir, "checkpoint.json"))) {
       const outcome = yield* resumeExperiment(job.dir, job.spec, { reporter })
-      if (outcome._tag === "AlreadyFinished") {
-        const last = outcome.rounds.at(-1)
-        return {
-          status: "skipped",
-          rounds: outcome.rounds.length,
-          lastRound: last === undefined ? null : toJobRound(last),
-          seconds: seconds()
-        } satisfies JobOutcome
-      }
-      const last = outcome.summary.rounds.at(-1)
-      return {
-        status: "resumed",
-        fromRound: outcome.fromRound,
-        rounds: outcome.summary.rounds.length,
-        lastRound: last === undefined ? null : toJobRound(last),
-        seconds: seconds()
-      } satisfies JobOutcome
+      return outcome._tag === "AlreadyFinished"
+        ? ended("skipped", outcome.rounds)
+        : ended("resumed", outcome.summary.rounds, outcome.fromRound)
     }
     const summary = yield* runExperiment(job.spec, { out: job.dir, reporter })
-    const last = summary.rounds.at(-1)
-    return {
-      status: "ran",
-      rounds: summary.rounds.length,
-      lastRound: last === undefined ? null : toJobRound(last),
-      seconds: seconds()
-    } satisfies JobOutcome
+    return ended("ran", summary.rounds)
   })
 
 /** A failure as one line: `Tag: file: message`, as the CLI prints it. */
