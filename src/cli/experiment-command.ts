@@ -23,8 +23,11 @@ const options = {
   backend: choiceFlag("backend", "tfjs backend of every worker", backendPreferences, "auto")
 }
 
+/** The non-empty items of a comma-separated flag value. */
+const commaList = (text: string) => text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+
 const parseSeeds = (text: string) => {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const parts = commaList(text)
   const seeds = parts.map(Number)
   return parts.length > 0 && seeds.every(Number.isInteger)
     ? Effect.succeed(seeds)
@@ -32,7 +35,7 @@ const parseSeeds = (text: string) => {
 }
 
 const parseStrategies = (text: string) => {
-  const strategies = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const strategies = commaList(text)
   return strategies.length > 0
     ? Effect.succeed(strategies)
     : Effect.fail(new SpecError({ message: `--strategies: expected names separated by commas, e.g. random,bald, got '${text}'` }))
