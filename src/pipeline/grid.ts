@@ -101,26 +101,35 @@ const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, Gri
     yield* writeFileAtomic(file, JSON.stringify(saved === undefined ? grid : mergeGrids(saved, grid), null, 2) + "\n")
   })
 
-/** A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. */
-const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) => void) =>
+/**
+ * A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. The
+ * listeners come off the worker when the job ends (or is interrupted), since a worker serves many
+ * jobs.
+ */
+export const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) => void) =>
   Effect.async<JobOutcome, JobFailure>((resume) => {
+    const detach = () => {
+      worker.off("message", onMessage)
+      worker.off("error", onError)
+      worker.off("exit", onExit)
+    }
+    const end = (outcome: Effect.Effect<JobOutcome, JobFailure>) => {
+      detach()
+      resume(outcome)
+    }
     const onMessage = (m: WorkerMessage) => {
       if (m.id !== job.id) return
       if (m.type === "round") onRound(m.round)
-      else if (m.type === "done") resume(Effect.succeed(m.outcome))
-      else resume(Effect.fail(new JobFailure({ message: m.message })))
+      else if (m.type === "done") end(Effect.succeed(m.outcome))
+      else end(Effect.fail(new JobFailure({ message: m.message })))
     }
-    const onError = (e: Error) => resume(Effect.fail(new JobFailure({ message: `the worker crashed: ${e.message}` })))
-    const onExit = (code: number) => resume(Effect.fail(new JobFailure({ message: `the worker exited (code ${code})` })))
+    const onError = (e: Error) => end(Effect.fail(new JobFailure({ message: `the worker crashed: ${e.message}` })))
+    const onExit = (code: number) => end(Effect.fail(new JobFailure({ message: `the worker exited (code ${code})` })))
     worker.on("message", onMessage)
     worker.on("error", onError)
     worker.on("exit", onExit)
     worker.postMessage(job)
-    return Effect.sync(() => {
-      worker.off("message", onMessage)
-      worker.off("error", onError)
-      worker.off("exit", onExit)
-    })
+    return Effect.sync(detach)
   })
 
 /**
