@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Copies a grid's results (not its checkpoints, models or observations) into a directory to
 # commit, and runs `deal report` on the copy. What the destination holds besides the runs and
-# the report (STATUS.md, checks/, ...) is kept.
+# the report (README.md, checks/, ...) is kept.
 #   bash experiments/scripts/snapshot-grid.sh LIVE_GRID_DIR DEST_DIR
 set -euo pipefail
 src=${1:?usage: snapshot-grid.sh LIVE_GRID_DIR DEST_DIR}
