@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
-import type { GridJob, WorkerMessage } from "../src/pipeline/grid-job.js"
-import { workerEntry, YOUNG_GENERATION_MB } from "../src/pipeline/grid.js"
+import type { GridJob, WorkerMessage } from "../src/grid/job.js"
+import { workerEntry, YOUNG_GENERATION_MB } from "../src/grid/runner.js"
 
 /** One Gal-protocol run (2 trainings, one T = 100 scoring of a 2,000-image subset) as a grid job. */
 const spec = {

@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { gridReport } from "../pipeline/grid-report.js"
-import { SpecError } from "../pipeline/experiment.js"
+import { gridReport } from "../grid/report.js"
+import { SpecError } from "../run/experiment.js"
 import { textFlag } from "./flags.js"
 
 const options = {

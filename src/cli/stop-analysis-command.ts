@@ -1,6 +1,6 @@
 import { Args, Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { stopAnalysis, stoppingTable } from "../pipeline/stop-analysis.js"
+import { stopAnalysis, stoppingTable } from "../run/stop-analysis.js"
 import { defaultCostWeights } from "../stopping/analysis.js"
 import { numberFlagWithDefault as numberFlag, textFlag } from "./flags.js"
 

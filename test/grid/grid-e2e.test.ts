@@ -5,9 +5,9 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { runGrid } from "../../src/pipeline/grid.js"
-import { type GridEvent, GridProgress } from "../../src/pipeline/grid-progress.js"
-import { decodeGridSpec, resolveGrid } from "../../src/pipeline/grid-spec.js"
+import { runGrid } from "../../src/grid/runner.js"
+import { type GridEvent, GridProgress } from "../../src/grid/progress.js"
+import { decodeGridSpec, resolveGrid } from "../../src/grid/spec.js"
 
 const deal = (...args: Array<string>) => promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" })
 

@@ -1,9 +1,9 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeSpec } from "../../src/pipeline/spec.js"
-import { decodeGridSpec, readGridSpec, resolveGrid } from "../../src/pipeline/grid-spec.js"
-import { mergeGrids } from "../../src/pipeline/grid.js"
-import { etaSeconds, GridEvent, initialProgress, progressLines, stepProgress } from "../../src/pipeline/grid-progress.js"
+import { decodeSpec } from "../../src/run/spec.js"
+import { decodeGridSpec, readGridSpec, resolveGrid } from "../../src/grid/spec.js"
+import { mergeGrids } from "../../src/grid/runner.js"
+import { etaSeconds, GridEvent, initialProgress, progressLines, stepProgress } from "../../src/grid/progress.js"
 
 const resolveFile = (file: string, profile?: string) =>
   Effect.runPromise(Effect.flatMap(readGridSpec(file), (g) => resolveGrid(g, profile === undefined ? {} : { profile })))

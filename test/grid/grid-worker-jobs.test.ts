@@ -2,8 +2,8 @@ import { EventEmitter } from "node:events"
 import type { Worker } from "node:worker_threads"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { onWorker } from "../../src/pipeline/grid.js"
-import type { GridJob, WorkerMessage } from "../../src/pipeline/grid-job.js"
+import { onWorker } from "../../src/grid/runner.js"
+import type { GridJob, WorkerMessage } from "../../src/grid/job.js"
 
 /** A stand-in for a grid worker thread: answers each job with the messages `reply` gives. */
 const fakeWorker = (reply: (job: GridJob) => ReadonlyArray<WorkerMessage>) => {

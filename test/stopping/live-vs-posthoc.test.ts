@@ -3,9 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { runExperiment } from "../../src/pipeline/experiment.js"
-import { Progress } from "../../src/pipeline/progress.js"
-import { stopAnalysis } from "../../src/pipeline/stop-analysis.js"
+import { runExperiment } from "../../src/run/experiment.js"
+import { Progress } from "../../src/loop/progress.js"
+import { stopAnalysis } from "../../src/run/stop-analysis.js"
 import { Backend } from "../../src/runtime/backend.js"
 
 const env = Layer.merge(Backend.layer("wasm"), Progress.silent)

@@ -6,11 +6,11 @@
 import { parentPort, workerData } from "node:worker_threads"
 import { Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
-import { describeFailure, type GridJob, runGridJob, type WorkerMessage } from "./grid-job.js"
-import { Progress } from "./progress.js"
+import { describeFailure, type GridJob, runGridJob, type WorkerMessage } from "./job.js"
+import { Progress } from "../loop/progress.js"
 
 const port = parentPort
-if (port === null) throw new Error("grid-worker.js runs as a worker thread of deal experiment")
+if (port === null) throw new Error("grid/worker.js runs as a worker thread of deal experiment")
 
 const preference = ((workerData as { readonly backend?: BackendPreference } | undefined)?.backend ?? "auto") as BackendPreference
 const runtime = ManagedRuntime.make(Layer.mergeAll(Backend.layer(preference), Progress.silent))

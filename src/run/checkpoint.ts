@@ -4,7 +4,7 @@ import { Effect, Either, Schema } from "effect"
 import { DataError } from "../data/errors.js"
 import { decodeQueried, EncodedQueried, encodeQueried } from "../stopping/observation-codec.js"
 import type { QueriedObservation } from "../stopping/criterion.js"
-import type { LoopCheckpoint } from "./events.js"
+import type { LoopCheckpoint } from "../loop/events.js"
 
 /** `checkpoint.json`: the pool after round `round` (written last, so it names a complete round). */
 export const CheckpointFile = Schema.Struct({

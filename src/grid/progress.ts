@@ -1,6 +1,6 @@
 import { Context, Data, Effect, Layer } from "effect"
-import type { GridRun } from "./grid-spec.js"
-import type { JobOutcome, JobRound } from "./grid-job.js"
+import type { GridRun } from "./spec.js"
+import type { JobOutcome, JobRound } from "./job.js"
 
 /** What happens to the runs of a grid, slot by slot (a slot is a worker). */
 export type GridEvent = Data.TaggedEnum<{

@@ -11,8 +11,8 @@ import {
 } from "../report/grid-stats.js"
 import { renderSvg } from "../report/vega.js"
 import type { StopPoint } from "../stopping/analysis.js"
-import { type GridRun, type ResolvedGrid, readResolvedGrid } from "./grid-spec.js"
-import { stopAnalysis } from "./stop-analysis.js"
+import { type GridRun, type ResolvedGrid, readResolvedGrid } from "./spec.js"
+import { stopAnalysis } from "../run/stop-analysis.js"
 
 /** Accuracies at which the report reads off labels when the grid names none. */
 export const defaultTargets: ReadonlyArray<number> = [0.8, 0.9, 0.95]

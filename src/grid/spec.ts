@@ -3,8 +3,8 @@ import { Effect, Either, ParseResult, Schema } from "effect"
 import { DataError } from "../data/errors.js"
 import { modelCatalogue, modelNames } from "../models/catalogue.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
-import { SpecError } from "./experiment.js"
-import { decodeSpec, ExperimentSpec, type ExperimentSpecInput } from "./spec.js"
+import { SpecError } from "../run/experiment.js"
+import { decodeSpec, ExperimentSpec, type ExperimentSpecInput } from "../run/spec.js"
 
 /** An experiment spec as written in JSON (defaults not yet filled in). */
 const EncodedSpec = Schema.encodedSchema(ExperimentSpec)

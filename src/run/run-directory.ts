@@ -8,7 +8,7 @@ import { encodeObservation } from "../stopping/observation-codec.js"
 import type { Dataset } from "../data/dataset.js"
 import type { Observation } from "../stopping/criterion.js"
 import { encodeCheckpoint, modelDir } from "./checkpoint.js"
-import type { RoundResult, RunReporter, RunSummary } from "./events.js"
+import type { RoundResult, RunReporter, RunSummary } from "../loop/events.js"
 
 /** The deterministic columns of `results.csv`: the same seed on the same backend gives the same bytes. */
 export const resultColumns = ["round", "labeled", "accuracy", "macro_f1", "test_loss", "train_loss"] as const

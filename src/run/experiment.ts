@@ -9,11 +9,11 @@ import type { ReportError } from "../report/errors.js"
 import { parseStopping } from "../stopping/catalogue.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
 import { type ActiveLearningConfig, activeLearning } from "./active-learning.js"
-import { defaultMcSamples } from "./querier.js"
-import type { RunSummary } from "./events.js"
-import type { Progress } from "./progress.js"
+import { defaultMcSamples } from "../loop/querier.js"
+import type { RunSummary } from "../loop/events.js"
+import type { Progress } from "../loop/progress.js"
 import { decodeSpec, encodeSpec, type ExperimentSpecInput } from "./spec.js"
-import type { OracleError } from "./stages.js"
+import type { OracleError } from "../loop/stages.js"
 
 /** An experiment spec that does not validate or names something unknown. */
 export class SpecError extends Data.TaggedError("SpecError")<{ readonly message: string }> {}

@@ -1,11 +1,11 @@
 import { access } from "node:fs/promises"
 import { join } from "node:path"
 import { Cause, Effect } from "effect"
-import type { RoundResult } from "./events.js"
-import { RunEvent, type RunReporter } from "./events.js"
-import { runExperiment } from "./experiment.js"
-import { resumeExperiment } from "./resume.js"
-import type { ExperimentSpecInput } from "./spec.js"
+import type { RoundResult } from "../loop/events.js"
+import { RunEvent, type RunReporter } from "../loop/events.js"
+import { runExperiment } from "../run/experiment.js"
+import { resumeExperiment } from "../run/resume.js"
+import type { ExperimentSpecInput } from "../run/spec.js"
 
 /** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
 export interface GridJob {

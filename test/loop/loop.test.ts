@@ -4,8 +4,8 @@ import { join } from "node:path"
 import * as tf from "@tensorflow/tfjs-core"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { runExperiment } from "../../src/pipeline/experiment.js"
-import { Progress } from "../../src/pipeline/progress.js"
+import { runExperiment } from "../../src/run/experiment.js"
+import { Progress } from "../../src/loop/progress.js"
 import { Backend } from "../../src/runtime/backend.js"
 
 const env = Layer.merge(Backend.layer("wasm"), Progress.silent)
@@ -51,7 +51,7 @@ describe("the active-learning loop", () => {
   it.effect("leaks no tensors: tf.memory().numTensors is the same after round 1 and after round N", () =>
     Effect.gen(function* () {
       const counts: Array<number> = []
-      const { activeLearning } = yield* Effect.promise(() => import("../../src/pipeline/active-learning.js"))
+      const { activeLearning } = yield* Effect.promise(() => import("../../src/run/active-learning.js"))
       const { loadMnist } = yield* Effect.promise(() => import("../../src/data/mnist.js"))
       const { subsample } = yield* Effect.promise(() => import("../../src/data/split.js"))
       const { RandomStream } = yield* Effect.promise(() => import("../../src/runtime/random.js"))
@@ -99,7 +99,7 @@ describe("the active-learning loop", () => {
 describe("a validation set", () => {
   it.effect("is split off the training data and observed every round, so validation-plateau can stop the run", () =>
     Effect.gen(function* () {
-      const { readObservations } = yield* Effect.promise(() => import("../../src/pipeline/stop-analysis.js"))
+      const { readObservations } = yield* Effect.promise(() => import("../../src/run/stop-analysis.js"))
       const dir = tmp()
       const summary = yield* runExperiment({ ...spec, nRound: 10, nValidation: 300, stopping: ["validation-plateau=1"] }, { out: dir })
       const observations = yield* readObservations(dir)

@@ -8,11 +8,11 @@ import { Data, Effect, Exit, Layer } from "effect"
 import { writeFileAtomic } from "../report/atomic-write.js"
 import type { ReportError } from "../report/errors.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
-import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./grid-job.js"
-import { GridEvent, GridProgress } from "./grid-progress.js"
-import { budgetFields } from "./resume.js"
-import type { GridRun, ResolvedGrid } from "./grid-spec.js"
-import { Progress } from "./progress.js"
+import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./job.js"
+import { GridEvent, GridProgress } from "./progress.js"
+import { budgetFields } from "../run/resume.js"
+import type { GridRun, ResolvedGrid } from "./spec.js"
+import { Progress } from "../loop/progress.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
 export class GridError extends Data.TaggedError("GridError")<{ readonly message: string }> {}
@@ -33,7 +33,7 @@ export interface GridOptions {
   readonly backend?: BackendPreference
   /**
    * Run the jobs one after another in this process instead of in worker threads. The default
-   * is to do so only where no compiled worker (`grid-worker.js` beside this module) exists, as
+   * is to do so only where no compiled worker (`worker.js` beside this module) exists, as
    * when deal runs from its TypeScript sources (vitest).
    */
   readonly inProcess?: boolean
@@ -41,7 +41,7 @@ export interface GridOptions {
 
 /** The compiled worker entry beside this module, if there is one. */
 export const workerEntry = (): URL | undefined => {
-  const url = new URL("./grid-worker.js", import.meta.url)
+  const url = new URL("./worker.js", import.meta.url)
   return import.meta.url.endsWith(".js") && existsSync(fileURLToPath(url)) ? url : undefined
 }
 
