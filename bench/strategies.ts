@@ -19,7 +19,7 @@ import { initBackend } from "../src/runtime/backend.js"
 import { RandomStream } from "../src/runtime/random.js"
 import { badgeSeeds, type FactorisedEmbeddings } from "../src/strategies/badge.js"
 import { kCenterGreedy } from "../src/strategies/coreset.js"
-import { squaredDistancesToRow, weightedDraw } from "../src/strategies/distances.js"
+import { squaredDistancesToRow, weightedDraw } from "../src/strategies/kernels/distances.js"
 import { baldScore } from "../src/strategies/mc-scores.js"
 
 export interface StrategyBenchRow {

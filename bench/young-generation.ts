@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
+import { Schema } from "effect"
 import type { GridJob, WorkerMessage } from "../src/grid/job.js"
+import { ExperimentSpec } from "../src/run/spec.js"
 import { workerEntry, YOUNG_GENERATION_MB } from "../src/grid/runner.js"
 
 /** One Gal-protocol run (2 trainings, one T = 100 scoring of a 2,000-image subset) as a grid job. */
-const spec = {
+const spec = Schema.decodeSync(ExperimentSpec)({
   dataset: "mnist",
   strategy: "bald",
   model: "gal-cnn",
@@ -20,7 +22,7 @@ const spec = {
   batchSize: 128,
   weightDecay: 3.5,
   seed: 1
-} as const
+})
 
 const runJob = async (youngGenerationMb: number | undefined, dir: string) => {
   const entry = workerEntry()

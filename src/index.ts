@@ -4,7 +4,7 @@
  * pipeline is composed in code from the same pieces the `deal` CLI uses.
  */
 // runtime
-export { Backend, BackendError, initBackend, backendNames, type BackendName, type BackendPreference } from "./runtime/backend.js"
+export { Backend, BackendError, initBackend, backendNames, computeIdentity, KERNELS_VERSION, type BackendName, type BackendPreference } from "./runtime/backend.js"
 export { RandomStream, deriveSeed, type RandomState } from "./runtime/random.js"
 export { Rng, randomStream } from "./runtime/rng.js"
 export { acquireDisposable, acquireTensor } from "./runtime/tensors.js"
@@ -13,7 +13,7 @@ export { registerWasmConvGradients } from "./runtime/wasm-conv-grads.js"
 export * from "./data/dataset.js"
 export { DataError, DataConfigError, type DataErrorReason } from "./data/errors.js"
 export { readIdx, parseIdx, type IdxArray } from "./data/idx.js"
-export { loadMnist, mnistDataDir } from "./data/mnist.js"
+export { loadMnist, mnistDataDir, idxDataset, type IdxFile } from "./data/mnist.js"
 export {
   loadDataset, datasetNames, datasetForms, datasetDescriptions, datasetKind, parseDatasetName, type DatasetOptions, type DatasetRef
 } from "./data/catalogue.js"
@@ -28,7 +28,7 @@ export { initialIndices, subsample, splitValidation, type InitialSelection } fro
 export type { ModelContext, ModelFactory } from "./models/model-factory.js"
 export { mlp } from "./models/mlp.js"
 export { galCnn, galCnnKeras } from "./models/gal-cnn.js"
-export { modelCatalogue, modelNames, modelSuits, type CatalogueModel, type MakeOptions } from "./models/catalogue.js"
+export { modelCatalogue, modelNames, modelSuits, checkModelInput, type CatalogueModel, type MakeOptions } from "./models/catalogue.js"
 export { logisticRegression, embeddingBag, textCnn, EmbeddingBag, type TokenModelOptions } from "./models/text-models.js"
 export { registerWasmSegmentSum } from "./runtime/wasm-segment-sum.js"
 export { SeededDropout, reseedDropout } from "./models/seeded-dropout.js"
@@ -54,9 +54,14 @@ export { variationRatios } from "./strategies/variation-ratios.js"
 export { meanStd } from "./strategies/mean-std.js"
 export { bald } from "./strategies/bald.js"
 export { coreset, kCenterGreedy, type KCenterOptions } from "./strategies/coreset.js"
-export { kmeansSampling, kmeans, kmeansPlusPlusSeeds, nearestToCentres, type KMeansOptions, type KMeansResult } from "./strategies/kmeans.js"
+export { kmeansSampling, nearestToCentres } from "./strategies/kmeans.js"
 export { badge, badgeSeeds, gradientSquaredDistancesTo, gradientSquaredNorms, type FactorisedEmbeddings } from "./strategies/badge.js"
-export { minSquaredDistances, rowSquaredNorms, squaredDistancesToRow, defaultDistanceBudget } from "./strategies/distances.js"
+export {
+  minSquaredDistances, nearestSquaredDistances, rowSquaredNorms, squaredDistancesToRow, squaredDistanceFromDots, weightedDraw, defaultDistanceBudget
+} from "./strategies/kernels/distances.js"
+export { kmeans, kmeansPlusPlusSeeds, type KMeansOptions, type KMeansResult } from "./strategies/kernels/kmeans.js"
+export { tieBreakRanks } from "./strategies/kernels/tie-break.js"
+export { entropyScore, rowEntropy } from "./strategies/kernels/entropy.js"
 export { batchbald, batchBaldSelect, type BatchBaldOptions } from "./strategies/batchbald.js"
 export { stochasticBatch, stochasticKeys, type StochasticMode, type StochasticBatchOptions } from "./strategies/stochastic-batch.js"
 export { power } from "./strategies/power.js"
@@ -69,38 +74,59 @@ export { deepfool, attackScores, type AdversarialOptions } from "./strategies/de
 export { bim } from "./strategies/bim.js"
 export { deepFoolAttack, bimAttack, type AttackResult, type DeepFoolOptions, type BimOptions } from "./models/adversarial.js"
 export { tidyValue } from "./runtime/tidy-value.js"
-export { topK } from "./strategies/top-k.js"
+export { topK } from "./strategies/kernels/top-k.js"
 export { random } from "./strategies/random.js"
-export { leastConfidence, margin, entropy, maxProbability, marginScore, entropyScore } from "./strategies/uncertainty.js"
+export { leastConfidence, maxProbability } from "./strategies/least-confidence.js"
+export { margin, marginScore } from "./strategies/margin.js"
+export { entropy } from "./strategies/entropy.js"
 export { strategyCatalogue, findStrategy, strategyNames } from "./strategies/catalogue.js"
 // stopping
 export * from "./stopping/criterion.js"
 export { anyOf, allOf, after } from "./stopping/combinators.js"
-export { maxRounds, maxLabels, maxSeconds, poolExhausted } from "./stopping/budget.js"
+export { maxRounds, maxLabels, maxSeconds, poolExhausted, targetAccuracy } from "./stopping/budget.js"
 export { cohenKappa } from "./stopping/kappa.js"
 export { stabilizingPredictions } from "./stopping/stabilizing-predictions.js"
 export { changingConfidence } from "./stopping/changing-confidence.js"
-export { maxConfidence, overallUncertainty, selectedAccuracy, minExpectedError, classificationChange } from "./stopping/zhu.js"
+export { maxConfidence } from "./stopping/max-confidence.js"
+export { overallUncertainty } from "./stopping/overall-uncertainty.js"
+export { selectedAccuracy } from "./stopping/selected-accuracy.js"
+export { minExpectedError } from "./stopping/min-expected-error.js"
+export { classificationChange } from "./stopping/classification-change.js"
 export { deltaF, deltaFBetween } from "./stopping/delta-f.js"
 export { performanceConvergence } from "./stopping/performance-convergence.js"
 export { validationPlateau } from "./stopping/validation-plateau.js"
 export { parseStopping, StoppingSpecError, stoppingNames, stoppingCatalogue, methodNames } from "./stopping/catalogue.js"
-// pipeline
-export { Trainer, Evaluator, Querier, Oracle, OracleError, type TrainedModel, type QueryResult } from "./loop/stages.js"
-export { RunEvent, RunReporter, combineReporters, type RoundResult, type RunSummary } from "./loop/events.js"
+export { analyzeStopping, stoppingCost, defaultCostWeights, type CostWeights, type StopPoint } from "./stopping/analysis.js"
+// loop: the round and its stages
+export { Trainer, Evaluator, Observer, Querier, Oracle, OracleError, type TrainedModel, type QueryResult, type Evaluation } from "./loop/stages.js"
+export { RunEvent, RunReporter, combineReporters, type RoundResult, type RunSummary, type LoopCheckpoint } from "./loop/events.js"
 export { Progress } from "./loop/progress.js"
 export { modelTrainer, type ModelTrainerOptions } from "./loop/trainer.js"
 export { modelEvaluator } from "./loop/evaluator.js"
-export { strategyQuerier, computeNeeds, roundCandidates, defaultMcSamples, type QuerierOptions } from "./loop/querier.js"
+export { stopSetObserver } from "./loop/observer.js"
+export { strategyQuerier, computeNeeds, roundCandidates, type QuerierOptions } from "./loop/querier.js"
 export { groundTruthOracle } from "./loop/oracle.js"
-export { runLoop, type LoopConfig } from "./loop/loop.js"
-export { activeLearning, type ActiveLearningConfig } from "./run/active-learning.js"
-export { runExperiment, SpecError } from "./run/experiment.js"
-export { ExperimentSpec, decodeSpec, encodeSpec, type ExperimentSpecInput } from "./run/spec.js"
-export { runDirectoryReporter, resultsTable, resultColumns, timingColumns } from "./run/run-directory.js"
+export { runLoop, type LoopConfig, type LoopResume } from "./loop/loop.js"
+// run: the run record
+export { activeLearning, type ActiveLearningConfig, type StageLayers } from "./run/active-learning.js"
+export { runExperiment, runResolved, type ExperimentOptions, type ExperimentError } from "./run/experiment.js"
 export {
-  GridSpec, GridBase, GridOverride, GridProfile, GridReportOptions, PaperReference, decodeGridSpec, readGridSpec, resolveGrid,
-  readResolvedGrid, runDir, type GridSpecInput, type GridRun, type ResolvedGrid
+  ExperimentSpec, SpecError, Seed, decodeSpec, encodeSpec, resolveSpec, budgetFields, specDifferences, defaultMcSamples,
+  type ExperimentSpecInput, type ResolvedExperiment
+} from "./run/spec.js"
+export { resumeExperiment, ResumeOutcome, type ResumeOptions } from "./run/resume.js"
+export { runDirectoryReporter, type RunDirectoryOptions } from "./run/run-directory.js"
+export {
+  runFile, modelDir, readSpecFile, readResultsFile, readObservations, readCheckpoint, resultsTable, predictionsTable, resultColumns,
+  timingColumns, ResultsFile, type Checkpoint, type RecordedRound, type StopRecord, type ComputeRecord
+} from "./run/run-files.js"
+export { FORMAT_VERSION } from "./run/json-file.js"
+export { lockDirectory, LockError } from "./run/lock.js"
+export { stopAnalysis, analyzeRun, stoppingTable } from "./run/stop-analysis.js"
+export { readGridFile, GridReportOptions, PaperReference, type GridRun, type ResolvedGrid } from "./run/grid-file.js"
+// grid
+export {
+  GridSpec, GridBase, GridOverride, GridProfile, decodeGridSpec, readGridSpec, resolveGrid, readResolvedGrid, runDir, type GridSpecInput
 } from "./grid/spec.js"
 export { runGrid, GridError, workerEntry, type GridOptions, type GridSummary } from "./grid/runner.js"
 export { GridProgress, GridEvent } from "./grid/progress.js"

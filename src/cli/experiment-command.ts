@@ -3,7 +3,10 @@ import { Console, Effect, Option } from "effect"
 import { GridError, runGrid } from "../grid/runner.js"
 import { GridProgress } from "../grid/progress.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
-import { SpecError } from "../run/experiment.js"
+import { join } from "node:path"
+import type { GridRun } from "../run/grid-file.js"
+import { runProgress } from "../run/run-files.js"
+import { SpecError } from "../run/spec.js"
 import type { BackendPreference } from "../runtime/backend.js"
 import { backendPreferences } from "../runtime/backend.js"
 import { choiceFlag, integerFlag, textFlag } from "./flags.js"
@@ -28,11 +31,22 @@ const commaList = (text: string) => text.split(",").map((s) => s.trim()).filter(
 
 const parseSeeds = (text: string) => {
   const parts = commaList(text)
-  const seeds = parts.map(Number)
-  return parts.length > 0 && seeds.every(Number.isInteger)
+  const seeds = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN))
+  return parts.length > 0 && seeds.every((s) => Number.isInteger(s) && s < 2 ** 32)
     ? Effect.succeed(seeds)
-    : Effect.fail(new SpecError({ message: `--seeds: expected integers separated by commas, e.g. 1,2,3, got '${text}'` }))
+    : Effect.fail(new SpecError({ message: `--seeds: expected seeds (integers from 0 to 4294967295) separated by commas, e.g. 1,2,3, got '${text}'` }))
 }
+
+/** After Ctrl-C or SIGTERM: which runs are left unfinished, and how to go on. */
+const interrupted = (runs: ReadonlyArray<GridRun>, out: string) =>
+  Effect.gen(function* () {
+    const left = yield* Effect.filter(runs, (r) => Effect.map(runProgress(join(out, r.dir)), (p) => p._tag !== "Finished"))
+    const where = (r: GridRun) => Effect.map(runProgress(join(out, r.dir)), (p) => `${r.dir} (${p._tag === "Unfinished" ? `round ${p.round} done` : "not started"})`)
+    const listed = yield* Effect.forEach(left, where)
+    yield* Console.error(
+      `deal: interrupted; ${left.length} of ${runs.length} runs unfinished${listed.length ? `: ${listed.join(", ")}` : ""}; run the same deal experiment command again to resume them`
+    )
+  })
 
 const parseStrategies = (text: string) => {
   const strategies = commaList(text)
@@ -49,15 +63,15 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     const strategies = Option.isSome(o.strategies) ? yield* parseStrategies(o.strategies.value) : undefined
     const resolved = yield* resolveGrid(grid, {
       ...Option.match(o.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-      ...(seeds === undefined ? {} : { seeds }),
-      ...(strategies === undefined ? {} : { strategies })
+      seeds,
+      strategies
     })
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
     const summary = yield* runGrid(resolved, {
       out,
       ...Option.match(o.parallel, { onNone: () => ({}), onSome: (parallel) => ({ parallel }) }),
       backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference
-    }).pipe(Effect.provide(GridProgress.stream()))
+    }).pipe(Effect.provide(GridProgress.stream()), Effect.onInterrupt(() => interrupted(resolved.runs, out)))
     const failed = summary.runs.filter((r) => !r.ok)
     const counts = (status: string) => summary.runs.filter((r) => r.ok && r.outcome.status === status).length
     yield* Console.log(

@@ -16,13 +16,25 @@ const invalid = (message: string) => Effect.fail(ValidationError.invalidValue(He
 
 const defaultNote = (fallback: string | number | undefined) => (fallback === undefined ? "" : `; default ${fallback}`)
 
-export const integerFlag = (name: string, description: string, options: { readonly min?: number; readonly default?: number } = {}) => {
+/** Decimal digits only: no sign, hex (`0x10`), exponent or empty string, which `Number` would take. */
+const DECIMAL_INTEGER = /^\d+$/
+/** A decimal number such as `0.05`, `5e-3` or `10`: no hex, no empty string, no `Infinity`. */
+const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
+
+export const integerFlag = (
+  name: string,
+  description: string,
+  options: { readonly min?: number; readonly max?: number; readonly default?: number } = {}
+) => {
   const min = options.min ?? 0
+  const range = options.max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${options.max}`
   return named(name).pipe(
-    Options.withDescription(`${description} (an integer ≥ ${min}${defaultNote(options.default)})`),
+    Options.withDescription(`${description} (${range}${defaultNote(options.default)})`),
     Options.mapEffect((text) => {
-      const n = Number(text)
-      return Number.isInteger(n) && n >= min ? Effect.succeed(n) : invalid(`--${name}: expected an integer ≥ ${min}, got '${text}'`)
+      const n = DECIMAL_INTEGER.test(text) ? Number(text) : Number.NaN
+      return Number.isSafeInteger(n) && n >= min && n <= (options.max ?? Infinity)
+        ? Effect.succeed(n)
+        : invalid(`--${name}: expected ${range} in decimal digits, got '${text}'`)
     }),
     Options.optional
   )
@@ -32,8 +44,8 @@ const positiveNumber = (name: string, description: string, fallback: number | un
   named(name).pipe(
     Options.withDescription(`${description} (a positive number${defaultNote(fallback)})`),
     Options.mapEffect((text) => {
-      const n = Number(text)
-      return Number.isFinite(n) && n > 0 ? Effect.succeed(n) : invalid(`--${name}: expected a positive number, got '${text}'`)
+      const n = DECIMAL_NUMBER.test(text) ? Number(text) : Number.NaN
+      return Number.isFinite(n) && n > 0 ? Effect.succeed(n) : invalid(`--${name}: expected a positive decimal number such as 0.05 or 5e-3, got '${text}'`)
     })
   )
 

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 import { Command, ValidationError } from "@effect/cli"
+import type { Teardown } from "@effect/platform/Runtime"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Effect } from "effect"
+import { Cause, Console, Data, Effect, Exit } from "effect"
 import { experimentCommand } from "./experiment-command.js"
 import { reportCommand } from "./report-command.js"
 import { runCommand } from "./run-command.js"
 import { stopAnalysisCommand } from "./stop-analysis-command.js"
+import { stoppingCommand } from "./stopping-command.js"
 import { strategiesCommand } from "./strategies-command.js"
+
+class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string }> {}
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, reportCommand, stopAnalysisCommand, strategiesCommand])
+  Command.withSubcommands([runCommand, experimentCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })
@@ -27,8 +31,39 @@ const report = (cause: Cause.Cause<unknown>) => {
   return Console.error(`deal: ${tag}${where}${message}`)
 }
 
-cli(process.argv).pipe(
+/**
+ * Ctrl-C (SIGINT) and SIGTERM interrupt the command (runMain's own handlers): its finalizers run
+ * (a round's writes complete, locks are released, the command says where it stopped), and deal
+ * exits 130 or 143, as a shell expects of a process stopped by that signal.
+ */
+let signal: "SIGINT" | "SIGTERM" | undefined
+for (const s of ["SIGINT", "SIGTERM"] as const) process.prependListener(s, () => void (signal ??= s))
+
+/** The first flag given twice (`--seed` and `--seed`, or `--n_round` and `--n-round`), if any. */
+export const repeatedFlag = (args: ReadonlyArray<string>): string | undefined => {
+  const seen = new Set<string>()
+  for (const arg of args) {
+    if (arg === "--") return undefined
+    if (!arg.startsWith("--")) continue
+    const name = arg.slice(2).split("=")[0].replaceAll("-", "_")
+    if (seen.has(name)) return arg.split("=")[0]
+    seen.add(name)
+  }
+  return undefined
+}
+
+const teardown: Teardown = (exit, onExit) =>
+  onExit(signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0)
+
+const repeated = repeatedFlag(process.argv.slice(2))
+Effect.zipRight(
+  repeated === undefined ? Effect.void : Effect.fail(new FlagError({ message: `${repeated} is given twice: give each flag once` })),
+  cli(process.argv)
+).pipe(
   Effect.tapErrorCause(report),
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    teardown
+  })
 )

@@ -26,7 +26,7 @@ export const reportCommand = Command.make("report", options, (o) =>
     const targets = Option.isSome(o.targets) ? yield* parseTargets(o.targets.value) : undefined
     const report = yield* gridReport(o.dir, {
       ...(o.stopping ? { stopping: true } : {}),
-      ...(targets === undefined ? {} : { targets })
+      targets
     })
     if (report.missing.length > 0) yield* Console.error(`deal: warn: no results yet for ${report.missing.join(", ")}`)
     const markdown = report.files.find((f) => f.endsWith("summary.md"))

@@ -2,11 +2,11 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Logger, Option } from "effect"
 import { datasetForms, parseDatasetName } from "../data/catalogue.js"
 import { modelNames } from "../models/catalogue.js"
-import { resultsTable } from "../run/run-directory.js"
-import type { RoundResult } from "../loop/events.js"
-import { runExperiment } from "../run/experiment.js"
+import type { RoundResult, RunEvent } from "../loop/events.js"
+import { runResolved } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
-import type { ExperimentSpecInput } from "../run/spec.js"
+import { resultsTable, type StopRecord } from "../run/run-files.js"
+import { resolveSpec } from "../run/spec.js"
 import { Progress } from "../loop/progress.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
@@ -47,7 +47,7 @@ const options = {
   nInitLabeled: integerFlag("n_init_labeled", "labels before the first round", { default: 100 }),
   nQuery: integerFlag("n_query", "labels queried per round", { min: 1, default: 100 }),
   nRound: integerFlag("n_round", "acquisition rounds after round 0", { default: 10 }),
-  seed: integerFlag("seed", "seed for every random choice", { default: 1 }),
+  seed: integerFlag("seed", "seed for every random choice", { max: 2 ** 32 - 1, default: 1 }),
   imgSize: integerFlag("img_size", "resize images to img_size × img_size (default: native size)", { min: 1 }),
   model: choiceFlag("model", "model", modelNames, "mlp"),
   epochs: integerFlag("epochs", "training epochs per round (default: the model's, 10 for mlp, 50 for gal-cnn)", { min: 1 }),
@@ -67,53 +67,44 @@ const options = {
   stopping: textFlag("stopping", `extra stopping criteria, comma-separated, e.g. max-labels=1000 (${stoppingNames.join(", ")})`),
   out: textFlag("out", "run directory for spec.json, results.csv, results.json (default runs/DATASET-STRATEGY-seedSEED)"),
   resume: textFlag("resume", "continue the interrupted run in this directory from its last complete round (flags given must match its spec.json)"),
-  backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto")
+  backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto"),
+  allowBackendChange: Options.boolean("allow_backend_change").pipe(
+    Options.withAlias("allow-backend-change"),
+    Options.withDescription("with --resume: go on under another backend or tfjs/kernel versions than the run's (float order differs; each round records its backend)")
+  )
 }
 
-/** `{ [key]: value }` when the flag was given, `{}` otherwise. */
-const given = <K extends string, A>(key: K, o: Option.Option<A>) =>
-  Option.match(o, { onNone: () => ({}), onSome: (value) => ({ [key]: value }) }) as Partial<Record<K, A>>
-const list = (o: Option.Option<string>) => Option.map(o, (s) => s.split(",").map((x) => x.trim()).filter((x) => x !== ""))
+const value = Option.getOrUndefined
+const list = (o: Option.Option<string>) => value(Option.map(o, (s) => s.split(",").map((x) => x.trim()).filter((x) => x !== "")))
 
-/** What `deal run` uses for a flag that was not given. */
-export const runDefaults = {
-  dataset: "mnist",
-  strategy: "entropy",
-  model: "mlp",
-  nInitLabeled: 100,
-  nQuery: 100,
-  nRound: 10,
-  seed: 1
-} as const
-
-/** The spec fields the user gave on the command line (and only those). */
-const givenSpec = (o: Command.Command.ParseConfig<typeof options>): Partial<ExperimentSpecInput> => ({
-  ...given("dataset", o.dataset),
-  ...given("strategy", o.strategy),
-  ...given("model", o.model),
-  ...given("nInitLabeled", o.nInitLabeled),
-  ...given("initialSelection", o.initial as Option.Option<"random" | "balanced">),
-  ...given("nQuery", o.nQuery),
-  ...given("nRound", o.nRound),
-  ...given("seed", o.seed),
-  ...given("learningRate", o.learningRate),
-  ...given("weightDecay", o.weightDecay),
-  ...(o.warmStart ? { warmStart: true } : {}),
-  ...given("stopping", list(o.stopping)),
-  ...given("epochs", o.epochs),
-  ...given("batchSize", o.batchSize),
-  ...given("imgSize", o.imgSize),
-  ...given("nTrain", o.nTrain),
-  ...given("nTest", o.nTest),
-  ...given("nValidation", o.nValidation),
-  ...given("mcSamples", o.mcSamples),
-  ...given("poolSubset", o.poolSubset),
-  ...given("label", o.label),
-  ...given("text", o.text),
-  ...given("features", list(o.features)),
-  ...(o.skipBad ? { skipBad: true } : {}),
-  ...given("vocabSize", o.vocabSize),
-  ...given("maxTokens", o.maxTokens)
+/** The spec fields the user gave on the command line (undefined: not given, so the spec's default or the saved run's). */
+const givenSpec = (o: Command.Command.ParseConfig<typeof options>) => ({
+  dataset: value(o.dataset),
+  strategy: value(o.strategy),
+  model: value(o.model),
+  nInitLabeled: value(o.nInitLabeled),
+  initialSelection: value(o.initial),
+  nQuery: value(o.nQuery),
+  nRound: value(o.nRound),
+  seed: value(o.seed),
+  learningRate: value(o.learningRate),
+  weightDecay: value(o.weightDecay),
+  warmStart: o.warmStart || undefined,
+  stopping: list(o.stopping),
+  epochs: value(o.epochs),
+  batchSize: value(o.batchSize),
+  imgSize: value(o.imgSize),
+  nTrain: value(o.nTrain),
+  nTest: value(o.nTest),
+  nValidation: value(o.nValidation),
+  mcSamples: value(o.mcSamples),
+  poolSubset: value(o.poolSubset),
+  label: value(o.label),
+  text: value(o.text),
+  features: list(o.features),
+  skipBad: o.skipBad || undefined,
+  vocabSize: value(o.vocabSize),
+  maxTokens: value(o.maxTokens)
 })
 
 /** Warnings (skipped bad inputs, ignored files) as one plain line each on stderr. */
@@ -132,28 +123,50 @@ const printSummary = (rounds: ReadonlyArray<RoundResult>, stop: string, out: str
     Console.log(`results: ${out}/results.csv`)
   ])
 
+const stopLine = (stop: StopRecord) => `stopped by ${stop.criterion} after round ${stop.round} (${stop.labeled} labels): ${stop.reason}`
+
+/**
+ * Tracks the round in progress, so that Ctrl-C or SIGTERM can say where the run was
+ * interrupted and how to go on.
+ */
+const roundTracker = () => {
+  let next = 0
+  return {
+    reporter: { report: (e: RunEvent) => Effect.sync(() => void (e._tag === "RoundCompleted" && (next = e.result.round + 1))) },
+    interrupted: (dir: string) =>
+      Console.error(
+        next === 0
+          ? `deal: interrupted at round 0, before anything was saved; run the same command again`
+          : `deal: interrupted at round ${next}; resume with deal run --resume ${dir}`
+      )
+  }
+}
+
 /** `deal run`: one active-learning run, with DalMax's flags; `--resume DIR` continues one. */
 export const runCommand = Command.make("run", options, (o) =>
   Effect.gen(function* () {
     const backend = yield* Backend
     yield* Console.error(`deal: backend ${backend.name}`)
     const spec = givenSpec(o)
+    const tracker = roundTracker()
     if (Option.isSome(o.resume)) {
       const dir = o.resume.value
-      const outcome = yield* resumeExperiment(dir, spec)
+      const outcome = yield* resumeExperiment(dir, spec, { reporter: tracker.reporter, allowBackendChange: o.allowBackendChange }).pipe(
+        Effect.onInterrupt(() => tracker.interrupted(dir))
+      )
       if (outcome._tag === "AlreadyFinished") {
-        return yield* printSummary(outcome.rounds, `the run had already finished at round ${outcome.round}; nothing to do`, dir)
+        return yield* printSummary(outcome.rounds, `the run had already finished at round ${outcome.round} (${stopLine(outcome.stop)}); nothing to do`, dir)
       }
-      yield* Console.error(`deal: resumed ${dir} at round ${outcome.fromRound}`)
-      const { stop, rounds } = outcome.summary
-      return yield* printSummary(rounds, `stopped by ${stop.criterion} after round ${stop.round} (${stop.labeled} labels): ${stop.reason}`, dir)
+      yield* Console.error(`deal: resumed ${dir} at round ${outcome.fromRound}${outcome.redone === undefined ? "" : ` (${outcome.redone})`}`)
+      return yield* printSummary(outcome.summary.rounds, stopLine(outcome.summary.stop), dir)
     }
-    const full = { ...runDefaults, ...spec }
+    const resolved = yield* resolveSpec(spec)
+    const { dataset, strategy, seed } = resolved.spec
     // folder:/data/cats → folder-cats: a dataset path never makes nested run folders
-    const slug = full.dataset.replace(/^(\w+):(.*?)[\\/]*$/, (_, f: string, p: string) => `${f}-${p.split(/[\\/]/).pop()}`)
-    const out = Option.getOrElse(o.out, () => `runs/${slug}-${full.strategy}-seed${full.seed}`)
-    const { stop, rounds } = yield* runExperiment(full, { out })
-    yield* printSummary(rounds, `stopped by ${stop.criterion} after round ${stop.round} (${stop.labeled} labels): ${stop.reason}`, out)
+    const slug = dataset.replace(/^(\w+):(.*?)[\\/]*$/, (_, f: string, p: string) => `${f}-${p.split(/[\\/]/).pop()}`)
+    const out = Option.getOrElse(o.out, () => `runs/${slug}-${strategy}-seed${seed}`)
+    const { stop, rounds } = yield* runResolved(resolved, { out, reporter: tracker.reporter }).pipe(Effect.onInterrupt(() => tracker.interrupted(out)))
+    yield* printSummary(rounds, stopLine(stop), out)
   }).pipe(
     Effect.provide(Layer.mergeAll(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference), Progress.terminal(), warningLogger))
   )

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
+import { Effect } from "effect"
+import { DataError } from "./errors.js"
 
 /**
  * A labelled dataset held in typed arrays: example i's features are
@@ -86,4 +88,19 @@ export const classCounts = (y: ArrayLike<number>, classes: number): Int32Array =
   const counts = new Int32Array(classes)
   for (let i = 0; i < y.length; i++) counts[y[i]]++
   return counts
+}
+
+/**
+ * Active learning needs at least two classes in the training data (one class has nothing to
+ * choose between, and training then fails inside tfjs): fails with a `DataError` naming `source`
+ * (a file, or e.g. `mnist (--n_train 10)`) and the one class found. Loaders call it on their
+ * training split; call it again after subsampling.
+ */
+export const requireTwoClasses = (ds: Pick<Dataset, "y" | "classNames">, source: string): Effect.Effect<void, DataError> => {
+  const counts = classCounts(ds.y, ds.classNames.length)
+  const present = [...counts.keys()].filter((c) => counts[c] > 0)
+  if (present.length >= 2) return Effect.void
+  const [c] = present
+  const found = c === undefined ? "no examples" : `one class, '${ds.classNames[c]}' (${counts[c]} example${counts[c] === 1 ? "" : "s"})`
+  return Effect.fail(new DataError({ file: source, message: `the training data has ${found}: active learning needs at least two classes`, reason: "one-class" }))
 }

@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import { Data, Effect } from "effect"
 
 /**
  * What kind of bad input a {@link DataError} reports, for code that reacts to one case
@@ -16,6 +16,11 @@ export type DataErrorReason =
   | "unknown-label"
   | "bad-json"
   | "bad-format"
+  | "one-class"
+  | "out-of-range"
+  | "missing-text"
+  | "label-spelling"
+  | "empty"
 
 /** A data file that cannot be read as expected: names the file, where, and what was expected. */
 export class DataError extends Data.TaggedError("DataError")<{
@@ -27,6 +32,10 @@ export class DataError extends Data.TaggedError("DataError")<{
     return `${this.file}: ${this.message}`
   }
 }
+
+/** Fails with a {@link DataError} about `file`. */
+export const failData = (file: string, message: string, reason?: DataErrorReason): Effect.Effect<never, DataError> =>
+  Effect.fail(new DataError({ file, message, ...(reason === undefined ? {} : { reason }) }))
 
 /** A configuration value that does not fit the data (too many initial labels, unknown dataset…). */
 export class DataConfigError extends Data.TaggedError("DataConfigError")<{

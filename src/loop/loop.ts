@@ -4,9 +4,6 @@ import { numClasses, size } from "../data/dataset.js"
 import { DataConfigError } from "../data/errors.js"
 import { labelIndices, poolFromLabeled, unlabeledCount, unlabeledIndices, type Pool } from "../data/pool.js"
 import { type InitialSelection, initialIndices } from "../data/split.js"
-import { summarizeProbabilities } from "../models/metrics.js"
-import { predictProbabilities } from "../models/predict.js"
-import { modelArtifacts } from "../models/weights.js"
 import type { ReportError } from "../report/errors.js"
 import { Rng } from "../runtime/rng.js"
 import { timedSeconds } from "../runtime/timing.js"
@@ -15,7 +12,7 @@ import { anyOf } from "../stopping/combinators.js"
 import type { Observation, QueriedObservation, StoppingCriterion } from "../stopping/criterion.js"
 import { type RoundResult, RunEvent, RunReporter, type RunSummary } from "./events.js"
 import { Progress } from "./progress.js"
-import { Evaluator, Oracle, type OracleError, Querier, Trainer } from "./stages.js"
+import { Evaluator, Observer, Oracle, type OracleError, Querier, Trainer } from "./stages.js"
 
 /** Where a resumed run picks up: the checkpoint of its last complete round and what came before. */
 export interface LoopResume {
@@ -42,11 +39,11 @@ export interface LoopConfig {
 }
 
 /**
- * The active-learning loop. Round r: train on the labelled set → evaluate on the test (and
- * validation) set → observe the stop set → ask the stopping criterion → (unless it stops)
- * score and select `nQuery` unlabelled examples → the oracle labels them. Every round emits a
- * `RoundCompleted` event with its results row, its observation and a checkpoint; the run ends
- * with `RunFinished`. Each round's model and tensors live in the round's scope and are freed
+ * The active-learning loop, which only orchestrates the stages. Round r: train on the labelled
+ * set → evaluate on the test (and validation) set → observe the stop set → ask the stopping
+ * criterion → (unless it stops) score and select `nQuery` unlabelled examples → the oracle labels
+ * them. Every round emits a `RoundCompleted` event (results row, observation, checkpoint, test
+ * predictions, and the model while it lives); the run ends with `RunFinished`. Each round's model and tensors live in the round's scope and are freed
  * with it. Every random choice of round r comes from streams named for r, so a run resumed
  * after round r continues exactly as the uninterrupted run would.
  */
@@ -55,12 +52,13 @@ export const runLoop = (
 ): Effect.Effect<
   RunSummary,
   DataConfigError | OracleError | ReportError,
-  Trainer | Evaluator | Querier | Oracle | RunReporter | Rng | Progress
+  Trainer | Evaluator | Observer | Querier | Oracle | RunReporter | Rng | Progress
 > =>
   Effect.gen(function* () {
     const trainer = yield* Trainer
     const evaluator = yield* Evaluator
     const querier = yield* Querier
+    const observer = yield* Observer
     const oracle = yield* Oracle
     const reporter = yield* RunReporter
     const progress = yield* Progress
@@ -107,7 +105,7 @@ export const runLoop = (
     }
 
     for (let round = rounds.length; ; round++) {
-      const step = yield* Effect.scoped(
+      const summary = yield* Effect.scoped(
         Effect.gen(function* () {
           const [trained, trainSeconds] = yield* timedSeconds(
             trainer.train({ round, data: train, indices: pool.labeled, labels: pool.labeled.map((i) => labels[i]) })
@@ -115,9 +113,6 @@ export const runLoop = (
           const { model } = trained
           const evaluation = yield* evaluator.evaluate(model, test)
           const validated = validation === undefined ? undefined : yield* evaluator.evaluate(model, validation)
-          const stopProbs = yield* predictProbabilities(model, train, stopSet, {
-            onBatch: (done, total) => progress.update(`round ${round} stop set`, done, total)
-          })
           const observation: Observation = {
             round,
             labeled: pool.labeled.length,
@@ -125,19 +120,13 @@ export const runLoop = (
             elapsedSeconds: (Date.now() - started) / 1000,
             numClasses: classes,
             test: evaluation.metrics,
-            ...(validated === undefined ? {} : { validation: validated.metrics }),
-            stopSet: summarizeProbabilities(stopProbs, classes),
-            ...(queried === undefined ? {} : { queried })
+            validation: validated?.metrics,
+            stopSet: yield* observer.observe({ round, model, data: train, stopSet }),
+            queried
           }
           const [next, decision] = stopping.step(state, observation)
           state = next
-          const query =
-            decision._tag === "Stop"
-              ? { indices: new Int32Array(0), scoreSeconds: 0, selectSeconds: 0 }
-              : yield* querier.query({ round, model, data: train, pool, k: config.nQuery })
-          // What the model that chose the batch thought of it, for selected-accuracy and max-confidence.
-          const chosen = summarizeProbabilities(yield* predictProbabilities(model, train, query.indices), classes)
-          const artifacts = yield* modelArtifacts(model)
+          const query = decision._tag === "Stop" ? undefined : yield* querier.query({ round, model, data: train, pool, k: config.nQuery })
           yield* progress.clear
           const result: RoundResult = {
             round,
@@ -147,39 +136,36 @@ export const runLoop = (
             testLoss: evaluation.metrics.loss,
             trainLoss: trained.loss,
             trainSeconds,
-            scoreSeconds: query.scoreSeconds,
-            selectSeconds: query.selectSeconds,
-            queried: Array.from(query.indices)
+            scoreSeconds: query?.scoreSeconds ?? 0,
+            selectSeconds: query?.selectSeconds ?? 0,
+            queried: query === undefined ? [] : Array.from(query.indices)
           }
-          return { result, observation, decision, query: query.indices, chosen, artifacts, testPredicted: evaluation.predicted }
+          rounds.push(result)
+          const stop = decision._tag === "Stop" ? { ...decision, round, labeled: pool.labeled.length } : undefined
+          if (query !== undefined) {
+            pool = yield* acquire(pool, query.indices)
+            queried = { predicted: query.chosen.predictions, entropy: query.chosen.entropy, labels: query.indices.map((i) => labels[i]) }
+          }
+          // Reported as one step that Ctrl-C does not cut: every reporter sees the round, or none does.
+          yield* reporter.report(
+            RunEvent.RoundCompleted({
+              result,
+              observation,
+              checkpoint: {
+                round,
+                labeled: pool.labeled,
+                labels: pool.labeled.map((i) => labels[i]),
+                ...(stop === undefined && queried !== undefined ? { queried } : {}),
+                stop
+              },
+              testPredicted: evaluation.predicted,
+              model
+            })
+          ).pipe(Effect.uninterruptible)
+          return stop === undefined ? undefined : { rounds, stop, testPredicted: evaluation.predicted }
         })
       )
-      rounds.push(step.result)
-      const finished = step.decision._tag === "Stop"
-      if (!finished) {
-        pool = yield* acquire(pool, step.query)
-        queried = { predicted: step.chosen.predictions, entropy: step.chosen.entropy, labels: step.query.map((i) => labels[i]) }
-      }
-      yield* reporter.report(
-        RunEvent.RoundCompleted({
-          result: step.result,
-          observation: step.observation,
-          checkpoint: {
-            round,
-            labeled: pool.labeled,
-            labels: pool.labeled.map((i) => labels[i]),
-            ...(finished || queried === undefined ? {} : { queried }),
-            finished,
-            model: step.artifacts
-          }
-        })
-      )
-      if (step.decision._tag === "Stop") {
-        const summary: RunSummary = {
-          rounds,
-          stop: { ...step.decision, round, labeled: pool.labeled.length },
-          testPredicted: step.testPredicted
-        }
+      if (summary !== undefined) {
         yield* reporter.report(RunEvent.RunFinished({ summary }))
         return summary
       }

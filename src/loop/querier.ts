@@ -4,6 +4,8 @@ import { Effect, Layer, type Scope } from "effect"
 import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
 import { type Pool, unlabeledIndices } from "../data/pool.js"
 import { modelOutputs } from "../models/forward.js"
+import { summarizeProbabilities } from "../models/metrics.js"
+import { predictProbabilities } from "../models/predict.js"
 import type { RandomStream } from "../runtime/random.js"
 import { Rng } from "../runtime/rng.js"
 import { timedSeconds } from "../runtime/timing.js"
@@ -31,6 +33,30 @@ export const roundCandidates = (pool: Pool, poolSubset: number | undefined, rng:
   return poolSubset === undefined || poolSubset >= all.length ? all : rng.sample(all, poolSubset).sort()
 }
 
+/** The rows of `probabilities` [candidates × C] for the pool indices `chosen` (candidates are sorted). */
+const rowsOf = (probabilities: tf.Tensor2D, candidates: Int32Array, chosen: Int32Array): Float32Array => {
+  const c = probabilities.shape[1]
+  const all = probabilities.dataSync() as Float32Array
+  const out = new Float32Array(chosen.length * c)
+  chosen.forEach((index, j) => {
+    const position = sortedIndexOf(candidates, index)
+    out.set(all.subarray(position * c, (position + 1) * c), j * c)
+  })
+  return out
+}
+
+/** The position of `value` in the ascending `sorted` (binary search). */
+const sortedIndexOf = (sorted: Int32Array, value: number): number => {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /**
  * Computes, once, everything `needs` asks for on `candidates` (and the labelled set). The
  * tensors are acquired in the enclosing `Scope` and freed when it closes. One forward sweep
@@ -54,7 +80,7 @@ export const computeNeeds = (input: {
     const c = numClasses(input.data)
     const wantProbabilities = needs.has("probabilities") || needs.has("gradientEmbeddings")
     const wantEmbeddings = needs.has("embeddings") || needs.has("gradientEmbeddings")
-    const batch = input.batchSize === undefined ? {} : { batchSize: input.batchSize }
+    const batch = { batchSize: input.batchSize }
     const outputs =
       wantProbabilities || wantEmbeddings || needs.has("mcProbabilities")
         ? yield* modelOutputs(input.model, input.data, input.candidates, {
@@ -125,14 +151,17 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
                 labeled: pool.labeled,
                 mcSamples,
                 mcSeed: rng.stream("round", round, "mc").seed(),
-                ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+                batchSize: options.batchSize,
                 onBatch: (done, total) => progress.update(`round ${round} score`, done, total)
               })
             )
             const [indices, selectSeconds] = yield* timedSeconds(
               Effect.sync(() => strategy.select({ ...needs, k, rng: rng.stream("round", round, "select") }))
             )
-            return { indices, scoreSeconds, selectSeconds }
+            const chosen = needs.probabilities
+              ? rowsOf(needs.probabilities, candidates, indices)
+              : yield* predictProbabilities(model, data, indices)
+            return { indices, scoreSeconds, selectSeconds, chosen: summarizeProbabilities(chosen, numClasses(data)) }
           }))
       }
     })

@@ -2,7 +2,8 @@ import type * as tfl from "@tensorflow/tfjs-layers"
 import { Context, Data, type Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import type { Pool } from "../data/pool.js"
-import type { ClassificationMetrics } from "../models/metrics.js"
+import type { ClassificationMetrics, ProbabilitySummary } from "../models/metrics.js"
+import type { StopSetObservation } from "../stopping/criterion.js"
 
 /** A model trained in one round; it lives until the round's scope closes. */
 export interface TrainedModel {
@@ -40,6 +41,12 @@ export class Evaluator extends Context.Tag("deal/Evaluator")<
 
 export interface QueryResult {
   readonly indices: Int32Array
+  /**
+   * What the model that chose the batch thought of it (predicted class and entropy per chosen
+   * row, aligned with `indices`), from what the querier computed: for selected-accuracy and
+   * max-confidence.
+   */
+  readonly chosen: ProbabilitySummary
   /** Seconds spent computing what the strategy needs (probabilities, embeddings…). */
   readonly scoreSeconds: number
   /** Seconds spent choosing from the scores. */
@@ -58,6 +65,22 @@ export class Querier extends Context.Tag("deal/Querier")<
       readonly pool: Pool
       readonly k: number
     }) => Effect.Effect<QueryResult>
+  }
+>() {}
+
+/**
+ * Stage `observe`: what the stopping criteria see of a round's model beyond its metrics: its
+ * predictions on the stop set (a fixed sample of the initial pool).
+ */
+export class Observer extends Context.Tag("deal/Observer")<
+  Observer,
+  {
+    readonly observe: (input: {
+      readonly round: number
+      readonly model: tfl.LayersModel
+      readonly data: Dataset
+      readonly stopSet: Int32Array
+    }) => Effect.Effect<StopSetObservation>
   }
 >() {}
 

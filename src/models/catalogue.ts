@@ -21,18 +21,48 @@ export interface CatalogueModel {
    * features; `tokens` means token ids, which a text dataset then provides instead.
    */
   readonly suits?: ReadonlyArray<DataKind>
+  /**
+   * Why the model cannot take examples of `shape` (e.g. images too small for its convolutions and
+   * pooling), or undefined when it can. Every model also needs at least one feature; see
+   * {@link checkModelInput}.
+   */
+  readonly checkInput?: (shape: ReadonlyArray<number>) => string | undefined
 }
+
+/**
+ * Images of at least `min`×`min`: two valid `kernel`×`kernel` convolutions take 2·(kernel − 1)
+ * pixels off each side's length, and `pool`×`pool` pooling then needs `pool` of them, so
+ * min = 2·(kernel − 1) + pool (gal-cnn: 8, gal-cnn-keras: 9). Smaller images leave an empty
+ * feature map, and the model predicts the same for every input.
+ */
+const convPoolImages =
+  (kernel: number, pool: number) =>
+  (shape: ReadonlyArray<number>): string | undefined => {
+    const min = 2 * (kernel - 1) + pool
+    if (shape.length !== 3) return `needs images [height, width, channels], got [${shape.join(", ")}]`
+    const [h, w] = shape
+    return h >= min && w >= min
+      ? undefined
+      : `needs images of at least ${min}×${min} (two ${kernel}×${kernel} convolutions, then ${pool}×${pool} pooling), got ${h}×${w}: expected --img_size ${min} or more`
+  }
+
+/** Token sequences at least as long as the convolution is wide (shorter ones leave nothing to max-pool). */
+const tokensAtLeast =
+  (width: number) =>
+  (shape: ReadonlyArray<number>): string | undefined =>
+    shape[0] >= width ? undefined : `needs sequences of at least ${width} tokens (its convolution is ${width} wide), got ${shape[0]}: expected --max_tokens ${width} or more`
 
 /** Built-in models by name (`--model`). */
 export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
   mlp: { make: () => mlp(), defaults: { epochs: 10, batchSize: 64 } },
   /** Gal et al. (2017) and its reimplementations train 50 epochs with batch 128 from scratch each round. */
-  "gal-cnn": { make: (o) => galCnn(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }), defaults: { epochs: 50, batchSize: 128 }, suits: ["image"] },
+  "gal-cnn": { make: (o) => galCnn(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }), defaults: { epochs: 50, batchSize: 128 }, suits: ["image"], checkInput: convPoolImages(4, 2) },
   /** The same CNN as the authors' Keras scripts build it: 3×3 kernels, 5×5 pooling. */
   "gal-cnn-keras": {
     make: (o) => galCnnKeras(o?.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }),
     defaults: { epochs: 50, batchSize: 128 },
-    suits: ["image"]
+    suits: ["image"],
+    checkInput: convPoolImages(3, 5)
   },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
   logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text"] },
@@ -43,10 +73,26 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
     suits: ["tokens"]
   },
   /** A small Kim (2014) CNN over token ids. */
-  "text-cnn": { make: (o) => textCnn({ vocabularySize: o?.vocabularySize ?? 2002 }), defaults: { epochs: 15, batchSize: 32 }, suits: ["tokens"] }
+  "text-cnn": { make: (o) => textCnn({ vocabularySize: o?.vocabularySize ?? 2002 }), defaults: { epochs: 15, batchSize: 32 }, suits: ["tokens"], checkInput: tokensAtLeast(5) }
 }
 
 /** The kinds of data `model` suits (every kind but token ids when it does not say). */
 export const modelSuits = (model: CatalogueModel): ReadonlyArray<DataKind> => model.suits ?? ["image", "tabular", "text"]
+
+/**
+ * Why model `name` cannot take examples of `shape` (one line naming the model, the shape and what
+ * it needs), or undefined when it can (or when `name` is not a catalogue model). Call it before
+ * anything is loaded or written: with `--img_size N` an image shape is known up front as [N, N, 1]
+ * (only height and width are checked).
+ */
+export const checkModelInput = (name: string, shape: ReadonlyArray<number>): string | undefined => {
+  const model = modelCatalogue[name]
+  if (model === undefined) return undefined
+  const problem =
+    shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)
+      ? `needs at least one feature in every dimension, got [${shape.join(", ")}]`
+      : model.checkInput?.(shape)
+  return problem === undefined ? undefined : `model '${name}' ${problem}`
+}
 
 export const modelNames: ReadonlyArray<string> = Object.keys(modelCatalogue)

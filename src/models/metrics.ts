@@ -63,6 +63,17 @@ export const classificationMetrics = (probs: Float32Array, y: Int32Array, c: num
   return { accuracy: n === 0 ? 0 : correct / n, macroF1: macroF1(y, predicted, c), loss: n === 0 ? 0 : loss / n }
 }
 
+/**
+ * Shannon entropy −Σ p log p (nats, 0 log 0 = 0) of the `c` probabilities from `offset`, added
+ * term by term onto `start`: a sum of several rows' entropies (BatchBALD's E_t H) is one running
+ * sum in row order. deal's one entropy over typed arrays (`entropyScore` is the same over tensors).
+ */
+export const rowEntropy = (p: ArrayLike<number>, offset: number, c: number, start = 0): number => {
+  let h = start
+  for (let k = offset, e = offset + c; k < e; k++) if (p[k] > 0) h -= p[k] * Math.log(p[k])
+  return h
+}
+
 /** Per-row summary of a probability matrix [n × C]: argmax class, max probability, entropy (nats). */
 export interface ProbabilitySummary {
   readonly predictions: Int32Array
@@ -77,12 +88,7 @@ export const summarizeProbabilities = (probs: Float32Array, c: number): Probabil
   const entropy = new Float32Array(n)
   for (let i = 0; i < n; i++) {
     confidence[i] = probs[i * c + predictions[i]]
-    let h = 0
-    for (let k = 0; k < c; k++) {
-      const p = probs[i * c + k]
-      if (p > 0) h -= p * Math.log(p)
-    }
-    entropy[i] = h
+    entropy[i] = rowEntropy(probs, i * c, c)
   }
   return { predictions, confidence, entropy }
 }

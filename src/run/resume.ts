@@ -1,46 +1,32 @@
-import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Data, Effect, ParseResult } from "effect"
+import { Data, Effect } from "effect"
 import { DataError } from "../data/errors.js"
-import { readWeights } from "../models/weights.js"
-import { readCheckpoint } from "./checkpoint.js"
-import type { RoundResult, RunReporter, RunSummary } from "../loop/events.js"
-import { runExperiment, SpecError } from "./experiment.js"
-import { decodeSpec, encodeSpec, type ExperimentSpecInput } from "./spec.js"
-import { readObservations } from "./stop-analysis.js"
+import type { RunReporter, RunSummary } from "../loop/events.js"
+import { Backend, computeIdentity } from "../runtime/backend.js"
+import { maxRounds, poolExhausted } from "../stopping/budget.js"
+import { anyOf } from "../stopping/combinators.js"
+import { firstStop } from "../stopping/criterion.js"
+import { type ExperimentOptions, runResolved } from "./experiment.js"
+import { lockDirectory } from "./lock.js"
+import {
+  type ComputeRecord, hasCheckpoint, missingFinalFiles, readCheckpoint, readObservations, readResultsFile, readRoundWeights, readSpecFile,
+  type RecordedRound, runFile, type StopRecord
+} from "./run-files.js"
+import { budgetFields, encodeSpec, resolveSpec, SpecError, specDifferences } from "./spec.js"
 
 export type ResumeOutcome = Data.TaggedEnum<{
-  Resumed: { readonly summary: RunSummary; readonly fromRound: number }
-  AlreadyFinished: { readonly round: number; readonly rounds: ReadonlyArray<RoundResult> }
+  /** The run went on from `fromRound`; `redone` says why that round, already recorded, was computed again. */
+  Resumed: { readonly summary: RunSummary; readonly fromRound: number; readonly redone?: string }
+  AlreadyFinished: { readonly round: number; readonly rounds: ReadonlyArray<RecordedRound>; readonly stop: StopRecord }
 }>
 export const ResumeOutcome = Data.taggedEnum<ResumeOutcome>()
 
-const readJson = (file: string) =>
-  Effect.tryPromise({ try: () => readFile(file, "utf8"), catch: (e) => new DataError({ file, message: `cannot read: ${(e as Error).message}` }) }).pipe(
-    Effect.flatMap((text) => Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => new DataError({ file, message: "not JSON" }) }))
-  )
+const describeCompute = (c: ComputeRecord) => `${c.backend} (tfjs ${c.tfjs}, deal kernels ${c.kernels})`
 
-/**
- * The spec fields that only say when a run ends. The rounds before the end do not depend on
- * them, so a resume may change them (run longer, or stop on a new criterion), provided the new
- * budget would not already have stopped the run (the loop checks this when it replays the
- * recorded observations).
- */
-export const budgetFields: ReadonlyArray<string> = ["nRound", "stopping"]
-
-/** The fields of `given` whose values differ from `saved`, as `name: saved X, given Y`. */
-export const specDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>): ReadonlyArray<string> =>
-  Object.entries(given)
-    .filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(saved[k]))
-    .map(([k, v]) => `${k}: saved ${JSON.stringify(saved[k])}, given ${JSON.stringify(v)}`)
-
-/** The given spec fields split into the budget and the rest (undefined fields dropped). */
-const splitBudget = (given: Record<string, unknown>) => {
-  const entries = Object.entries(given).filter(([, v]) => v !== undefined)
-  return {
-    budget: Object.fromEntries(entries.filter(([k]) => budgetFields.includes(k))),
-    rest: Object.fromEntries(entries.filter(([k]) => !budgetFields.includes(k)))
-  }
+export interface ResumeOptions {
+  readonly reporter?: RunReporter["Type"]
+  /** Go on under another backend or versions than the checkpoint's (recorded per round in results.json). */
+  readonly allowBackendChange?: boolean
 }
 
 /**
@@ -48,54 +34,81 @@ const splitBudget = (given: Record<string, unknown>) => {
  * `checkpoint.json`), with the spec saved in `DIR/spec.json`. The labelled set and the oracle's
  * labels come from the checkpoint, the stopping criteria's state from replaying the recorded
  * observations, the warm-start weights from the round's saved model; every random choice of a
- * round comes from streams named for that round. The resumed run therefore writes the same
- * `results.csv` as an uninterrupted one. A resume whose `given` spec fields differ from the
- * saved spec is refused, naming each difference, unless only its budget (`budgetFields`)
- * differs: the run then goes on under the new budget, saved in `spec.json`.
+ * round comes from streams named for that round, so the resumed run writes the same files as an
+ * uninterrupted one. A resume whose `given` spec fields differ from the saved spec is refused,
+ * naming each difference, unless only its budget (`budgetFields`) differs: the run then goes on
+ * under the new budget. A run that stopped is redone from its last round when the new budget
+ * would not stop it there (its query was never made), or when it was marked finished without
+ * all its final files (as an older deal could leave it); one that never completed a round
+ * starts again. A checkpoint computed under another backend or versions is refused unless
+ * `allowBackendChange`.
  */
-export const resumeExperiment = (
-  dir: string,
-  given: Partial<ExperimentSpecInput> = {},
-  options: { readonly reporter?: RunReporter["Type"] } = {}
-) =>
+export const resumeExperiment = (dir: string, given: Readonly<Record<string, unknown>> = {}, options: ResumeOptions = {}) =>
   Effect.gen(function* () {
-    const specFile = join(dir, "spec.json")
-    const saved = yield* readJson(specFile).pipe(
-      Effect.flatMap((json) =>
-        decodeSpec(json).pipe(
-          Effect.mapError((e) => new DataError({ file: specFile, message: `not a deal spec: ${ParseResult.TreeFormatter.formatErrorSync(e)}` }))
-        )
-      )
-    )
-    const savedEncoded = encodeSpec(saved) as Record<string, unknown>
-    const { budget, rest } = splitBudget(given as Record<string, unknown>)
-    const differences = specDifferences(savedEncoded, rest)
+    // Held from the first read to the last write: no other process changes the run in between.
+    yield* lockDirectory(dir)
+    const saved = encodeSpec(yield* readSpecFile(dir)) as Record<string, unknown>
+    const entries = Object.entries(given).filter(([, v]) => v !== undefined)
+    const budget = Object.fromEntries(entries.filter(([k]) => budgetFields.includes(k)))
+    const differences = specDifferences(saved, Object.fromEntries(entries.filter(([k]) => !budgetFields.includes(k))))
     if (differences.length > 0) {
       return yield* new SpecError({ message: `cannot resume ${dir} with a different spec: ${differences.join("; ")}` })
     }
+    const resolved = yield* resolveSpec({ ...saved, ...budget }, join(dir, runFile.spec))
+    const run = (resume?: ExperimentOptions["resume"]) =>
+      runResolved(resolved, { out: dir, reporter: options.reporter, ...(resume === undefined ? { mode: { _tag: "restart" as const } } : { resume }) })
+    if (!(yield* hasCheckpoint(dir))) {
+      return ResumeOutcome.Resumed({ summary: yield* run(), fromRound: 0, redone: "the run had not completed a round: it starts again" })
+    }
+
     const checkpoint = yield* readCheckpoint(dir)
-    const results = (yield* readJson(join(dir, "results.json"))) as { readonly rounds: ReadonlyArray<RoundResult> }
-    const rounds = results.rounds.filter((r) => r.round <= checkpoint.round)
-    if (checkpoint.finished) return ResumeOutcome.AlreadyFinished({ round: checkpoint.round, rounds })
-    const observations = (yield* readObservations(dir)).filter((o) => o.round <= checkpoint.round)
-    if (rounds.length !== checkpoint.round + 1 || observations.length !== checkpoint.round + 1) {
-      return yield* new DataError({
-        file: join(dir, "results.json"),
-        message: `the checkpoint names round ${checkpoint.round}, but the directory holds ${rounds.length} results and ${observations.length} observations`
+    const now = computeIdentity((yield* Backend).name)
+    const was = checkpoint.compute
+    if (was !== undefined && (was.backend !== now.backend || was.tfjs !== now.tfjs || was.kernels !== now.kernels) && !options.allowBackendChange) {
+      return yield* new SpecError({
+        message: `cannot resume ${dir}: its rounds ran on ${describeCompute(was)}, this process has ${describeCompute(now)}, whose float order differs, so it would not continue the same run; pass --allow_backend_change to go on anyway (each round records its backend)`
       })
     }
-    const weights = saved.warmStart ? yield* readWeights(join(dir, checkpoint.model)) : undefined
-    const summary = yield* runExperiment({ ...savedEncoded, ...budget } as ExperimentSpecInput, {
-      out: dir,
-      resume: {
+    const r = checkpoint.round
+    const results = yield* readResultsFile(dir)
+    const rounds = results.rounds.filter((x) => x.round <= r)
+    const observations = (yield* readObservations(dir)).filter((o) => o.round <= r)
+    if (rounds.length !== r + 1 || observations.length !== r + 1) {
+      return yield* new DataError({
+        file: join(dir, runFile.results),
+        message: `the checkpoint names round ${r}, but the directory holds ${rounds.length} results and ${observations.length} observations up to it: expected ${r + 1} of each`
+      })
+    }
+    const weightsOf = (round: number) => (resolved.spec.warmStart && round >= 0 ? readRoundWeights(dir, round) : Effect.succeed(undefined))
+
+    const stop = checkpoint.stop ?? results.stop ?? undefined
+    if (checkpoint.finished || checkpoint.stop !== undefined) {
+      const missing = yield* missingFinalFiles(dir, r)
+      const complete = missing.length === 0 && results.stop !== null
+      const criterion = anyOf([...resolved.stopping, maxRounds(resolved.spec.nRound), poolExhausted])
+      const stopsAt = firstStop(criterion, observations)?.index
+      if (complete && stopsAt === r && stop !== undefined) return ResumeOutcome.AlreadyFinished({ round: r, rounds, stop })
+      // Redo round r: it trained on the checkpoint's labelled set, and round r − 1's query led to it.
+      const summary = yield* run({
         labeled: checkpoint.labeled,
         labels: checkpoint.labels,
-        ...(checkpoint.queried === undefined ? {} : { queried: checkpoint.queried }),
-        rounds,
-        observations,
-        ...(weights === undefined ? {} : { weights })
-      },
-      ...(options.reporter === undefined ? {} : { reporter: options.reporter })
+        queried: observations[r].queried,
+        rounds: rounds.slice(0, r),
+        observations: observations.slice(0, r),
+        weights: yield* weightsOf(r - 1)
+      })
+      const redone = complete
+        ? `the run had stopped at round ${r}; under the new budget it goes on, so round ${r} is redone to make its query`
+        : `the run was marked finished at round ${r} without ${missing.length > 0 ? missing.join(", ") : "its stop reason"}: round ${r} is redone to write them`
+      return ResumeOutcome.Resumed({ summary, fromRound: r, redone })
+    }
+    const summary = yield* run({
+      labeled: checkpoint.labeled,
+      labels: checkpoint.labels,
+      queried: checkpoint.queried,
+      rounds,
+      observations,
+      weights: yield* weightsOf(r)
     })
-    return ResumeOutcome.Resumed({ summary, fromRound: checkpoint.round + 1 })
-  })
+    return ResumeOutcome.Resumed({ summary, fromRound: r + 1 })
+  }).pipe(Effect.scoped)

@@ -1,116 +1,116 @@
-import { join } from "node:path"
-import * as aq from "arquero"
-import { Effect } from "effect"
-import { modelFiles } from "../models/weights.js"
-import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
-import type { ReportError } from "../report/errors.js"
-import { encodeObservation } from "../stopping/observation-codec.js"
+import { Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
+import type { RunReporter } from "../loop/events.js"
+import { modelArtifacts } from "../models/weights.js"
+import { sweepTemp } from "../report/atomic-write.js"
+import type { ReportError } from "../report/errors.js"
 import type { Observation } from "../stopping/criterion.js"
-import { encodeCheckpoint, modelDir } from "./checkpoint.js"
-import type { RoundResult, RunReporter, RunSummary } from "../loop/events.js"
+import { lockDirectory, type LockError } from "./lock.js"
+import {
+  type ComputeRecord, modelDir, type RecordedRound, readSpecFile, holdsRun, writeCheckpoint, writeObservations, writePredictions,
+  writeResultsFiles, writeRoundModel, writeSpecFile
+} from "./run-files.js"
+import { type ExperimentSpec, SpecError, specDifferences } from "./spec.js"
 
-/** The deterministic columns of `results.csv`: the same seed on the same backend gives the same bytes. */
-export const resultColumns = ["round", "labeled", "accuracy", "macro_f1", "test_loss", "train_loss"] as const
-/** Wall-clock columns, kept in `results.json` and `timings.csv` only. */
-export const timingColumns = ["train_seconds", "score_seconds", "select_seconds"] as const
+/**
+ * Test-only fault injection: `DEAL_TEST_KILL_AT=ROUND:STEP` kills the process with SIGKILL
+ * just before step STEP of round ROUND's writes (`spec`, `model`, `observations`,
+ * `predictions`, `results`, `checkpoint`, or `done` after the checkpoint), so that tests can
+ * place a kill exactly, the final writes included.
+ */
+const killPoint = (round: number, step: string): Effect.Effect<void> =>
+  Effect.sync(() => {
+    if (process.env.DEAL_TEST_KILL_AT === `${round}:${step}`) process.kill(process.pid, "SIGKILL")
+  })
 
-/** The per-round results as an arquero table (snake_case columns). */
-export const resultsTable = (rounds: ReadonlyArray<RoundResult>) =>
-  aq.from(
-    rounds.map((r) => ({
-      round: r.round,
-      labeled: r.labeled,
-      accuracy: r.accuracy,
-      macro_f1: r.macroF1,
-      test_loss: r.testLoss,
-      train_loss: r.trainLoss,
-      train_seconds: r.trainSeconds,
-      score_seconds: r.scoreSeconds,
-      select_seconds: r.selectSeconds
-    }))
-  )
+export interface RunDirectoryOptions {
+  /** What to store as `spec.json`: a deal run's resolved spec, or a description of a pipeline built in code. */
+  readonly spec: ExperimentSpec | Readonly<Record<string, unknown>>
+  /** The backend and versions that decide float order, recorded in each checkpoint. */
+  readonly compute: ComputeRecord
+  readonly test: Dataset
+  /**
+   * `new`: the directory must not hold a run (a different one is refused, naming what differs);
+   * `restart`: it may hold this run, which never completed a round; `resume`: the run goes on
+   * after `rounds` (its spec is rewritten, with a new budget, by its first round).
+   */
+  readonly mode:
+    | { readonly _tag: "new" }
+    | { readonly _tag: "restart" }
+    | { readonly _tag: "resume"; readonly rounds: ReadonlyArray<RecordedRound>; readonly observations: ReadonlyArray<Observation> }
+}
 
-/** The final model's test predictions, one row per test example (DalMax's predictions file). */
-export const predictionsTable = (test: Dataset, predicted: Int32Array) =>
-  aq.table({
-    index: Array.from({ length: predicted.length }, (_, i) => i),
-    true_class: Array.from(test.y, (c) => test.classNames[c]),
-    predicted_class: Array.from(predicted, (c) => test.classNames[c]),
-    correct: Array.from(predicted, (c, i) => c === test.y[i]),
-    id: test.ids ? [...test.ids] : Array.from({ length: predicted.length }, (_, i) => String(i))
+/** Refuses a directory that already holds a run, naming what differs from `spec`. */
+const refuseExistingRun = (dir: string, spec: RunDirectoryOptions["spec"]): Effect.Effect<void, SpecError> =>
+  Effect.gen(function* () {
+    if (!(yield* holdsRun(dir))) return
+    const saved = yield* Effect.either(readSpecFile(dir))
+    const differences =
+      saved._tag === "Right" ? specDifferences(saved.right as Record<string, unknown>, spec as Record<string, unknown>, { both: true }) : []
+    const what =
+      saved._tag === "Left"
+        ? "a run deal cannot read"
+        : differences.length > 0
+          ? `another run (${differences.join("; ")})`
+          : "this run already"
+    return yield* new SpecError({
+      message: `--out ${dir} holds ${what}: continue it with deal run --resume ${dir}, or choose another --out`
+    })
   })
 
 /**
- * Writes a run directory: `spec.json` at the start; after every round `results.csv`
- * (deterministic metrics), `timings.csv`, `results.json` (everything, with the queried
- * indices and, at the end, why the run stopped) and `observations.jsonl` (what the stopping
- * criteria saw, one line per round, for `deal stop-analysis`), the round's model in
- * `models/round-NNNN/` (tfjs format; the last two rounds are kept) and, last, `checkpoint.json`,
- * which names the round a resumed run continues after; at the end `predictions.csv`.
- * Every file (and model directory) is replaced atomically, so a run killed at any moment
- * leaves a consistent directory.
+ * The run directory as a reporter of the loop's events, for the enclosing scope: takes the
+ * directory's writer lock (refusing a second writer), refuses to overwrite another run, sweeps
+ * the temporary files of killed writes, then after every round writes, in this order and each
+ * atomically, `spec.json` (with the first round), the round's model, `observations.jsonl`,
+ * `predictions.csv`, `results.json`/`results.csv`/`timings.csv` (with why the run stopped, in
+ * its last round) and, last, `checkpoint.json`, marked `finished` only in the last round: a run
+ * killed at any moment leaves its last complete round resumable, and a finished mark means every
+ * file is there. The writes of a round are not interrupted by Ctrl-C: it takes effect after them.
  */
 export const runDirectoryReporter = (
   dir: string,
-  meta: {
-    readonly spec: unknown
-    readonly backend: string
-    readonly test: Dataset
-    /** Rounds already in the directory, when resuming. */
-    readonly existing?: { readonly rounds: ReadonlyArray<RoundResult>; readonly observations: ReadonlyArray<Observation> }
-  }
-): Effect.Effect<RunReporter["Type"], ReportError> =>
+  options: RunDirectoryOptions
+): Effect.Effect<RunReporter["Type"], ReportError | LockError | SpecError, Scope.Scope> =>
   Effect.gen(function* () {
-    // A resume writes its spec (which may carry a new budget) with its first round, so that one
-    // refused before it completes a round leaves the directory as it was.
-    const writeSpec = writeFileAtomic(join(dir, "spec.json"), JSON.stringify(meta.spec, null, 2) + "\n")
-    let specWritten = meta.existing === undefined
-    if (specWritten) yield* writeSpec
-    const rounds: Array<RoundResult> = [...(meta.existing?.rounds ?? [])]
-    const observations: Array<string> = (meta.existing?.observations ?? []).map((o) => JSON.stringify(encodeObservation(o)) + "\n")
-    const write = (stop: RunSummary["stop"] | null) => {
-      const table = resultsTable(rounds)
-      return Effect.all(
-        [
-          writeFileAtomic(join(dir, "results.csv"), table.select(...resultColumns).toCSV()),
-          writeFileAtomic(join(dir, "timings.csv"), table.select("round", ...timingColumns).toCSV()),
-          writeFileAtomic(
-            join(dir, "results.json"),
-            JSON.stringify({ spec: meta.spec, backend: meta.backend, stop, rounds }, null, 2) + "\n"
-          ),
-          writeFileAtomic(join(dir, "observations.jsonl"), observations.join(""))
-        ],
-        { discard: true }
-      )
-    }
+    yield* lockDirectory(dir)
+    if (options.mode._tag === "new") yield* refuseExistingRun(dir, options.spec)
+    yield* sweepTemp(dir)
+    const { mode, compute } = options
+    const rounds: Array<RecordedRound> = mode._tag === "resume" ? [...mode.rounds] : []
+    const observations: Array<Observation> = mode._tag === "resume" ? [...mode.observations] : []
+    let specWritten = false
     return {
       report: (event) => {
-        switch (event._tag) {
-          case "RoundCompleted": {
-            rounds.push(event.result)
-            observations.push(JSON.stringify(encodeObservation(event.observation)) + "\n")
-            const { checkpoint } = event
-            const model = modelFiles(checkpoint.model)
-            const spec = specWritten ? Effect.void : writeSpec
-            specWritten = true
-            return Effect.all(
-              [
-                spec,
-                write(null),
-                writeDirAtomic(join(dir, modelDir(checkpoint.round)), { "model.json": model.json, "weights.bin": model.weights }),
-                writeFileAtomic(join(dir, "checkpoint.json"), JSON.stringify(encodeCheckpoint(checkpoint)) + "\n"),
-                checkpoint.round >= 2 ? removeIfExists(join(dir, modelDir(checkpoint.round - 2))) : Effect.void
-              ],
-              { discard: true }
-            )
-          }
-          case "RunFinished":
-            return Effect.zipRight(
-              write(event.summary.stop),
-              writeFileAtomic(join(dir, "predictions.csv"), predictionsTable(meta.test, event.summary.testPredicted).toCSV())
-            )
-        }
+        if (event._tag !== "RoundCompleted") return Effect.void
+        const { checkpoint, result } = event
+        const round = result.round
+        rounds.push({ ...result, backend: compute.backend })
+        observations.push(event.observation)
+        const step = (name: string, write: Effect.Effect<void, ReportError>) => Effect.zipRight(killPoint(round, name), write)
+        return Effect.gen(function* () {
+          const artifacts = yield* modelArtifacts(event.model)
+          if (!specWritten) yield* step("spec", writeSpecFile(dir, options.spec))
+          specWritten = true
+          yield* step("model", writeRoundModel(dir, round, artifacts))
+          yield* step("observations", writeObservations(dir, observations))
+          yield* step("predictions", writePredictions(dir, options.test, event.testPredicted))
+          yield* step("results", writeResultsFiles(dir, { spec: options.spec, stop: checkpoint.stop ?? null, rounds }))
+          yield* step(
+            "checkpoint",
+            writeCheckpoint(dir, {
+              round,
+              finished: checkpoint.stop !== undefined,
+              stop: checkpoint.stop,
+              labeled: checkpoint.labeled,
+              labels: checkpoint.labels,
+              queried: checkpoint.queried,
+              model: modelDir(round),
+              compute
+            })
+          )
+          yield* killPoint(round, "done")
+        }).pipe(Effect.uninterruptible)
       }
     }
   })

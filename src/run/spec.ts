@@ -1,22 +1,40 @@
-import { Schema } from "effect"
+import { Data, Effect, Either, Schema } from "effect"
+import type { DataKind } from "../data/dataset.js"
+import { type CatalogueModel, modelCatalogue, modelNames, modelSuits } from "../models/catalogue.js"
+import { parseStopping } from "../stopping/catalogue.js"
+import type { StoppingCriterion } from "../stopping/criterion.js"
+import { findStrategy, strategyNames } from "../strategies/catalogue.js"
+import type { Strategy } from "../strategies/strategy.js"
+import { formatIssues } from "./json-file.js"
+
+/** An experiment spec that does not validate or names something unknown. */
+export class SpecError extends Data.TaggedError("SpecError")<{ readonly message: string }> {}
 
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 
+/** A seed: an integer in [0, 2^32) (deal's streams take 32 bits; larger ones would wrap onto others). */
+export const Seed = Schema.Int.pipe(
+  Schema.between(0, 2 ** 32 - 1, { message: (issue) => `a seed is an integer from 0 to 4294967295 (2^32 − 1), got ${JSON.stringify(issue.actual)}` })
+)
+
+/** MC-dropout passes T per round when the spec gives none. */
+export const defaultMcSamples = 20
+
 /**
- * An experiment: everything that determines a run's results. Validated on the way in, stored
- * as `spec.json` in the run directory (with every default filled in) so a run can be repeated
- * from its own folder.
+ * An experiment: everything that determines a run's results, with every default in this one
+ * place. Validated on the way in; stored as `spec.json` in the run directory with the model's
+ * training defaults filled in too (`resolveSpec`), so a run can be repeated from its own folder.
  */
 export const ExperimentSpec = Schema.Struct({
-  dataset: Schema.String,
-  strategy: Schema.String,
+  dataset: Schema.optionalWith(Schema.String, { default: () => "mnist" }),
+  strategy: Schema.optionalWith(Schema.String, { default: () => "entropy" }),
   model: Schema.optionalWith(Schema.String, { default: () => "mlp" }),
-  nInitLabeled: NonNegativeInt,
+  nInitLabeled: Schema.optionalWith(NonNegativeInt, { default: () => 100 }),
   initialSelection: Schema.optionalWith(Schema.Literal("random", "balanced"), { default: () => "random" as const }),
-  nQuery: PositiveInt,
-  nRound: NonNegativeInt,
-  seed: Schema.Int,
+  nQuery: Schema.optionalWith(PositiveInt, { default: () => 100 }),
+  nRound: Schema.optionalWith(NonNegativeInt, { default: () => 10 }),
+  seed: Schema.optionalWith(Seed, { default: () => 1 }),
   imgSize: Schema.optional(PositiveInt),
   /** CSV/JSONL: the label column (default `label`). */
   label: Schema.optional(Schema.String),
@@ -55,5 +73,91 @@ export const ExperimentSpec = Schema.Struct({
 export type ExperimentSpec = typeof ExperimentSpec.Type
 export type ExperimentSpecInput = typeof ExperimentSpec.Encoded
 
-export const decodeSpec = Schema.decodeUnknown(ExperimentSpec)
+/** `where: ` before a message, when the spec comes from somewhere worth naming (a file, a grid's cell). */
+const prefix = (where: string | undefined) => (where === undefined ? "" : `${where}: `)
+
+/** Validates a spec (unknown fields are errors, so a typo does not pass silently); errors are one line. */
+export const decodeSpec = (input: unknown, where?: string): Effect.Effect<ExperimentSpec, SpecError> =>
+  Schema.decodeUnknown(ExperimentSpec, { onExcessProperty: "error", errors: "all" })(input).pipe(
+    Effect.mapError((e) => new SpecError({ message: `${prefix(where)}${formatIssues(e)}` }))
+  )
 export const encodeSpec = Schema.encodeSync(ExperimentSpec)
+
+/**
+ * The spec fields that only say when a run ends. The rounds before the end do not depend on
+ * them, so a resume may change them (run longer, or stop on a new criterion).
+ */
+export const budgetFields: ReadonlyArray<string> = ["nRound", "stopping"]
+
+/**
+ * The fields whose values differ, as `name: saved X, given Y`: the fields `given` names (a
+ * command line's), or with `both` every field either names (two whole specs).
+ */
+export const specDifferences = (
+  saved: Readonly<Record<string, unknown>>,
+  given: Readonly<Record<string, unknown>>,
+  options: { readonly both?: boolean } = {}
+): ReadonlyArray<string> =>
+  [...new Set([...Object.keys(given), ...(options.both ? Object.keys(saved) : [])])]
+    .filter((k) => (given[k] !== undefined || options.both) && JSON.stringify(given[k]) !== JSON.stringify(saved[k]))
+    .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
+
+/** A spec with everything it names looked up: what `runExperiment`, resume and grids run. */
+export interface ResolvedExperiment {
+  /** The spec with the model's training defaults and T filled in: what `spec.json` stores. */
+  readonly spec: ExperimentSpec & {
+    readonly epochs: number
+    readonly batchSize: number
+    readonly learningRate: number
+    readonly mcSamples: number
+  }
+  readonly strategy: Strategy
+  readonly model: CatalogueModel
+  readonly stopping: ReadonlyArray<StoppingCriterion<any>>
+}
+
+/**
+ * The one config resolver: validates `input`, fills every default once (the spec's, then the
+ * model's training defaults), and looks up the strategy, model and stopping criteria by name.
+ * Used by the CLI, `runExperiment`, resume and grids alike.
+ */
+export const resolveSpec = (input: unknown, where?: string): Effect.Effect<ResolvedExperiment, SpecError> =>
+  Effect.gen(function* () {
+    const spec = yield* decodeSpec(input, where)
+    const strategy = findStrategy(spec.strategy)
+    if (strategy === undefined) {
+      return yield* new SpecError({ message: `${prefix(where)}unknown strategy '${spec.strategy}': expected one of ${strategyNames().join(", ")}` })
+    }
+    const model = modelCatalogue[spec.model]
+    if (model === undefined) {
+      return yield* new SpecError({ message: `${prefix(where)}unknown model '${spec.model}': expected one of ${modelNames.join(", ")}` })
+    }
+    const stopping = yield* Effect.forEach(spec.stopping, (s) =>
+      Either.mapLeft(parseStopping(s), (e) => new SpecError({ message: `${prefix(where)}${e.message}` }))
+    )
+    return {
+      spec: {
+        ...spec,
+        epochs: spec.epochs ?? model.defaults.epochs,
+        batchSize: spec.batchSize ?? model.defaults.batchSize,
+        learningRate: spec.learningRate ?? model.defaults.learningRate ?? 1e-3,
+        mcSamples: spec.mcSamples ?? defaultMcSamples
+      },
+      strategy,
+      model,
+      stopping
+    }
+  })
+
+/** Refuses a model that does not suit the dataset's kind, naming the ones that do. */
+export const checkModelSuits = (resolved: ResolvedExperiment, kind: DataKind): Effect.Effect<void, SpecError> => {
+  const fits = (m: CatalogueModel) => {
+    const suits = modelSuits(m)
+    return suits.includes(kind) || (kind === "text" && suits.includes("tokens"))
+  }
+  return fits(resolved.model)
+    ? Effect.void
+    : new SpecError({
+        message: `model '${resolved.spec.model}' does not suit ${kind} data (${resolved.spec.dataset}): expected one of ${modelNames.filter((n) => fits(modelCatalogue[n])).join(", ")}`
+      })
+}

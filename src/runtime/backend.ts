@@ -7,6 +7,20 @@ import { registerWasmConvGradients } from "./wasm-conv-grads.js"
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
 
+/**
+ * The version of deal's own kernels (wasm conv gradients, transposed matMul, max-pool gradient,
+ * segment sum): bump it when a change to them changes float order, so that a resume refuses to
+ * mix rounds computed before and after.
+ */
+export const KERNELS_VERSION = "1"
+
+/** What decides float order on a backend: its name, tfjs's version and deal's kernels'. */
+export const computeIdentity = (backend: BackendName): { readonly backend: string; readonly tfjs: string; readonly kernels: string } => ({
+  backend,
+  tfjs: tf.version_core,
+  kernels: KERNELS_VERSION
+})
+
 export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const
 /** `tensorflow-gpu` is @tensorflow/tfjs-node-gpu, `tensorflow` is @tensorflow/tfjs-node. */
 export type BackendName = (typeof backendNames)[number]

@@ -49,15 +49,82 @@ export type Decision =
 export const Continue: Decision = { _tag: "Continue" }
 export const Stop = (criterion: string, reason: string): Decision => ({ _tag: "Stop", criterion, reason })
 
+/** What a criterion's documentation says, in the order its file opens with. */
+export interface StoppingDoc {
+  /** The paper (or, for a budget or combinator, what it is instead). */
+  readonly citation: string
+  /** The rule in one line, with its default parameters. */
+  readonly rule: string
+  /** Which way the observed quantity must go for it to stop ("stops when κ is high"). */
+  readonly direction?: string
+}
+
 /**
  * A stopping criterion as a pure fold over per-round observations:
  * `step(state, observation) → [state', decision]`.
  */
 export interface StoppingCriterion<S = unknown> {
+  /**
+   * The CLI name plus every parameter that differs from its default (`parameterisedName`):
+   * `stabilizing-predictions`, `stabilizing-predictions=0.98`. A method's decisions carry it.
+   */
   readonly name: string
+  /** Citation, rule and direction (every built-in criterion has one). */
+  readonly doc?: StoppingDoc
   readonly initial: S
   readonly step: (state: S, observation: Observation) => readonly [S, Decision]
 }
+
+/** A criterion's parameters by name; the first is the one the CLI's `name=value` sets. */
+export type StoppingParameters = Readonly<Record<string, number | string>>
+
+/**
+ * `name` with the parameters that differ from `defaults`: the first as `=value` (the CLI's form),
+ * any other as `;key=value`. `stabilizing-predictions=0.98`, `changing-confidence;mode=N`; the bare
+ * name when every parameter has its default.
+ */
+export const parameterisedName = (name: string, parameters: StoppingParameters, defaults: StoppingParameters): string =>
+  Object.keys(defaults).reduce(
+    (text, key, i) => (parameters[key] === defaults[key] ? text : `${text}${i === 0 ? "" : `;${key}`}=${parameters[key]}`),
+    name
+  )
+
+/**
+ * A stopping method with parameters: call it with some parameters (the rest default) for a
+ * criterion named by `parameterisedName`; its CLI name (`id`), doc and defaults are readable
+ * without making one.
+ */
+export interface CriterionFamily<P extends StoppingParameters, S> {
+  (options?: Partial<P>): StoppingCriterion<S>
+  /** The CLI name, which is also the name of the criterion with default parameters. */
+  readonly id: string
+  readonly doc: StoppingDoc
+  /** Default parameters, the CLI's `name=value` parameter first. */
+  readonly defaults: P
+}
+
+/**
+ * A criterion family from its CLI name, doc, default parameters and a maker given the complete
+ * parameters and the criterion's name (which its decisions should carry).
+ */
+export const criterionFamily = <P extends StoppingParameters, S>(
+  id: string,
+  doc: StoppingDoc,
+  defaults: P,
+  make: (parameters: P, name: string) => Omit<StoppingCriterion<S>, "doc">
+): CriterionFamily<P, S> =>
+  Object.assign(
+    (options: Partial<P> = {}): StoppingCriterion<S> => {
+      const parameters: Record<string, number | string> = { ...defaults }
+      for (const key of Object.keys(defaults)) {
+        const value = options[key as keyof P]
+        if (value !== undefined) parameters[key] = value as number | string
+      }
+      const criterion = make(parameters as P, parameterisedName(id, parameters, defaults))
+      return { ...criterion, doc }
+    },
+    { id, doc, defaults }
+  )
 
 /** A criterion whose state is the observations' history of one number (a window rule). */
 export const windowed = (

@@ -3,9 +3,11 @@ import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
 
 /**
- * BALD, Bayesian active learning by disagreement (Houlsby et al. 2011; with MC dropout, Gal,
- * Islam & Ghahramani 2017; DeepAL's `BALDDropout`): the mutual information between a candidate's
- * label and the model weights, I = H(mean_t p_t) − mean_t H(p_t), highest first.
+ * BALD, Bayesian active learning by disagreement — Houlsby, Huszár, Ghahramani & Lengyel (2011),
+ * arXiv:1112.5745; with MC dropout, Gal, Islam & Ghahramani (2017), ICML; DeepAL's `BALDDropout`.
+ * Rule: the mutual information between a candidate's label and the model weights,
+ * I = H(mean_t p_t) − mean_t H(p_t), over T MC-dropout passes.
+ * Direction: highest mutual information first.
  */
 export const bald = scoredStrategy({
   name: "bald",

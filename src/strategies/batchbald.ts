@@ -1,8 +1,34 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
 import type { RandomStream } from "../runtime/random.js"
-import { defaultDistanceBudget } from "./distances.js"
+import { defaultDistanceBudget } from "./kernels/distances.js"
+import { entropyScore, rowEntropy } from "./kernels/entropy.js"
+import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
+
+/**
+ * BatchBALD — Kirsch, van Amersfoort & Gal (2019), "BatchBALD: Efficient and Diverse Batch
+ * Acquisition for Deep Bayesian Active Learning", NeurIPS.
+ * Rule: greedily, the candidate that maximises the mutual information between the joint labels of
+ * the batch so far plus itself and the model weights, estimated from MC-dropout samples (exact
+ * joint entropies while C^b configurations fit in the memory bound, sampled configurations beyond).
+ * Direction: highest joint information gain first (greedy).
+ */
+export const batchbald = (options: BatchBaldOptions = {}): Strategy => ({
+  name: "batchbald",
+  aliases: ["BatchBALD", "BatchBALDDropout"],
+  doc: {
+    rule: "greedy: the candidate with the largest joint mutual information I(y_batch, y_i; ω) with the batch so far first",
+    citation: "Kirsch, van Amersfoort & Gal (2019), BatchBALD: Efficient and Diverse Batch Acquisition for Deep Bayesian Active Learning, NeurIPS",
+    direction: "highest joint information gain first (greedy)"
+  },
+  needs: ["mcProbabilities"],
+  select: (input) => {
+    const mc = required(input, "mcProbabilities", "batchbald")
+    const [n, T, C] = mc.shape
+    return batchBaldSelect(mc.dataSync() as Float32Array, n, T, C, input.k, input.rng, options).map((p) => input.candidates[p])
+  }
+})
 
 export interface BatchBaldOptions {
   /**
@@ -18,7 +44,7 @@ export interface BatchBaldOptions {
 /**
  * Greedy BatchBALD over MC samples `mc` [n × T × C] (row-major): k distinct positions, each the
  * candidate that most increases the joint mutual information I(y_batch, y_i; ω) given the batch
- * chosen so far. Ties are broken by a seeded order.
+ * chosen so far. Ties are broken by seeded ranks.
  */
 export const batchBaldSelect = (
   mc: Float32Array,
@@ -34,14 +60,12 @@ export const batchBaldSelect = (
   if (want === 0) return out
   const maxConfigurations = Math.max(C, options.maxConfigurations ?? 1024)
   const budget = options.budget ?? defaultDistanceBudget
-  const order = rng.permutation(n)
-  const rank = new Int32Array(n)
-  for (let r = 0; r < n; r++) rank[order[r]] = r
+  const rank = tieBreakRanks(n, rng)
   // E_t H(y_i | ω_t): the conditional-entropy part of the score
   const conditional = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     let s = 0
-    for (let t = 0; t < T; t++) for (let c = 0, o = (i * T + t) * C; c < C; c++) if (mc[o + c] > 0) s -= mc[o + c] * Math.log(mc[o + c])
+    for (let t = 0; t < T; t++) s = rowEntropy(mc, (i * T + t) * C, C, s)
     conditional[i] = s / T
   }
   // p(y_i | ω_t) as [T × n·C] for one matrix product per block of candidates
@@ -73,10 +97,9 @@ export const batchBaldSelect = (
           const h = tidyValue(() => {
             const pc = tf.slice(mcT, [0, b0 * C], [T, (b1 - b0) * C])
             const j = tf.reshape(tf.div(tf.matMul(Pt, pc), T), [M, b1 - b0, C])
-            const plogp = tf.sum(tf.mul(j, tf.log(tf.maximum(j, 1e-30))), 2)
-            return tf.neg(tf.sum(tf.mul(plogp, tf.reshape(w, [M, 1])), 0)).dataSync()
+            return tf.sum(tf.mul(entropyScore(j), tf.reshape(w, [M, 1])), 0).dataSync()
           })
-          for (let i = b0; i < b1; i++) joint[i - 0] = h[i - b0]
+          for (let i = b0; i < b1; i++) joint[i] = h[i - b0]
         }
       })
       let best = -1
@@ -130,25 +153,3 @@ export const batchBaldSelect = (
   }
   return out
 }
-
-/**
- * BatchBALD (Kirsch, van Amersfoort & Gal 2019): greedily the candidate that maximises the mutual
- * information between the joint labels of the batch so far plus itself and the model weights,
- * estimated from MC-dropout samples (exact joint entropies while C^b configurations fit in the
- * memory bound, sampled configurations beyond), highest gain first.
- */
-export const batchbald = (options: BatchBaldOptions = {}): Strategy => ({
-  name: "batchbald",
-  aliases: ["BatchBALD", "BatchBALDDropout"],
-  doc: {
-    rule: "greedy: the candidate with the largest joint mutual information I(y_batch, y_i; ω) with the batch so far first",
-    citation: "Kirsch, van Amersfoort & Gal (2019), BatchBALD: Efficient and Diverse Batch Acquisition for Deep Bayesian Active Learning, NeurIPS",
-    direction: "highest joint information gain first (greedy)"
-  },
-  needs: ["mcProbabilities"],
-  select: (input) => {
-    const mc = required(input, "mcProbabilities", "batchbald")
-    const [n, T, C] = mc.shape
-    return batchBaldSelect(mc.dataSync() as Float32Array, n, T, C, input.k, input.rng, options).map((p) => input.candidates[p])
-  }
-})

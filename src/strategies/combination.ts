@@ -1,32 +1,12 @@
 import { type ScoredStrategy, unionNeeds } from "./strategy.js"
 import { scoredStrategy } from "./scoring.js"
 
-export interface WeightedPart {
-  readonly strategy: ScoredStrategy
-  readonly weight: number
-}
-
-/** Percentile rank in [0, 1] of each score, oriented so 1 is the end the strategy queries first; ties share their mean rank. */
-export const orientedRanks = (scores: Float32Array, direction: "highest" | "lowest"): Float64Array => {
-  const n = scores.length
-  const key = (i: number) => (Number.isNaN(scores[i]) ? Number.NEGATIVE_INFINITY : direction === "highest" ? scores[i] : -scores[i])
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b)
-  const out = new Float64Array(n)
-  for (let r = 0; r < n; ) {
-    let e = r
-    while (e + 1 < n && key(order[e + 1]) === key(order[r])) e++
-    const value = n === 1 ? 1 : (r + e) / 2 / (n - 1)
-    for (let j = r; j <= e; j++) out[order[j]] = value
-    r = e + 1
-  }
-  return out
-}
-
 /**
- * A weighted combination of scored strategies: each part's score becomes its percentile rank
- * among the candidates (1 = the end it queries first), and the candidates with the highest
- * Σ weight · rank are queried first. Ranks make scores on different scales comparable. The
- * parts' needs are computed once and shared.
+ * Weighted combination of scored strategies — deal's composition (no paper of its own), written
+ * `entropy*0.7+bald*0.3` on the command line.
+ * Rule: each part's score becomes its percentile rank among the candidates (1 = the end it queries
+ * first), so scores on different scales compare; the parts' needs are computed once and shared.
+ * Direction: highest Σ weight · rank first.
  */
 export const weightedCombination = (parts: ReadonlyArray<WeightedPart>, options: { readonly name?: string } = {}): ScoredStrategy => {
   if (parts.length === 0) throw new RangeError("weightedCombination needs at least one part")
@@ -46,4 +26,25 @@ export const weightedCombination = (parts: ReadonlyArray<WeightedPart>, options:
       return total
     }
   })
+}
+
+export interface WeightedPart {
+  readonly strategy: ScoredStrategy
+  readonly weight: number
+}
+
+/** Percentile rank in [0, 1] of each score, oriented so 1 is the end the strategy queries first; ties share their mean rank. */
+export const orientedRanks = (scores: Float32Array, direction: "highest" | "lowest"): Float64Array => {
+  const n = scores.length
+  const key = (i: number) => (Number.isNaN(scores[i]) ? Number.NEGATIVE_INFINITY : direction === "highest" ? scores[i] : -scores[i])
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b)
+  const out = new Float64Array(n)
+  for (let r = 0; r < n; ) {
+    let e = r
+    while (e + 1 < n && key(order[e + 1]) === key(order[r])) e++
+    const value = n === 1 ? 1 : (r + e) / 2 / (n - 1)
+    for (let j = r; j <= e; j++) out[order[j]] = value
+    r = e + 1
+  }
+  return out
 }

@@ -2,7 +2,26 @@ import type * as tf from "@tensorflow/tfjs-core"
 import { type AttackResult, deepFoolAttack, type DeepFoolOptions } from "../models/adversarial.js"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { required, type ModelAccess, type Strategy } from "./strategy.js"
-import { topK } from "./top-k.js"
+import { topK } from "./kernels/top-k.js"
+
+/**
+ * Adversarial DeepFool — Ducoffe & Precup (2018), "Adversarial Active Learning for Deep Networks:
+ * a Margin Based Approach", arXiv:1802.09841; DeepAL's `AdversarialDeepFool`.
+ * Rule: the squared norm of the DeepFool perturbation that flips each candidate's predicted class.
+ * Direction: smallest perturbation first (closest to the decision boundary).
+ * Batched over candidates, with an iteration cap and overshoot.
+ */
+export const deepfool = (options: DeepFoolOptions & AdversarialOptions = {}): Strategy => ({
+  name: "deepfool",
+  aliases: ["AdversarialDeepFool"],
+  doc: {
+    rule: "smallest squared DeepFool perturbation ‖r‖² that flips the prediction first",
+    citation: "Ducoffe & Precup (2018), Adversarial Active Learning for Deep Networks: a Margin Based Approach, arXiv:1802.09841",
+    direction: "lowest perturbation first (closest to the boundary)"
+  },
+  needs: ["model"],
+  select: attackSelection("deepfool", options.batchSize, (access, x) => deepFoolAttack(access.model, x, access.numClasses, options))
+})
 
 export interface AdversarialOptions {
   /** Candidates attacked at once (default 256). */
@@ -39,21 +58,3 @@ export const attackSelection =
     const scores = attackScores(access, input.candidates.length, batchSize ?? 256, (x) => attack(access, x))
     return topK(scores, input.k, "lowest", input.rng).map((p) => input.candidates[p])
   }
-
-/**
- * Adversarial DeepFool (Ducoffe & Precup 2018, "Adversarial active learning for deep networks: a
- * margin based approach"; DeepAL's `AdversarialDeepFool`): the candidates closest to the decision
- * boundary, measured by the squared norm of the DeepFool perturbation that flips their predicted
- * class, smallest first. Batched over candidates, with an iteration cap and overshoot.
- */
-export const deepfool = (options: DeepFoolOptions & AdversarialOptions = {}): Strategy => ({
-  name: "deepfool",
-  aliases: ["AdversarialDeepFool"],
-  doc: {
-    rule: "smallest squared DeepFool perturbation ‖r‖² that flips the prediction first",
-    citation: "Ducoffe & Precup (2018), Adversarial Active Learning for Deep Networks: a Margin Based Approach, arXiv:1802.09841",
-    direction: "lowest perturbation first (closest to the boundary)"
-  },
-  needs: ["model"],
-  select: attackSelection("deepfool", options.batchSize, (access, x) => deepFoolAttack(access.model, x, access.numClasses, options))
-})

@@ -1,11 +1,13 @@
 import { meanProbabilities } from "./mc-scores.js"
 import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
-import { entropyScore } from "./uncertainty.js"
+import { entropyScore } from "./kernels/entropy.js"
 
 /**
- * Max entropy with MC dropout (Gal, Islam & Ghahramani 2017; DeepAL's `EntropySamplingDropout`):
- * the entropy of the mean of T MC-dropout passes, H(mean_t p_t), highest first.
+ * Max entropy with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active Learning
+ * with Image Data", ICML; DeepAL's `EntropySamplingDropout`.
+ * Rule: the entropy of the mean of T MC-dropout passes, H(mean_t p_t).
+ * Direction: highest entropy first.
  */
 export const entropyDropout = scoredStrategy({
   name: "entropy-dropout",

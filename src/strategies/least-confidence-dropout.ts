@@ -1,12 +1,13 @@
 import { meanProbabilities } from "./mc-scores.js"
 import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
-import { maxProbability } from "./uncertainty.js"
+import { maxProbability } from "./least-confidence.js"
 
 /**
- * Least confidence with MC dropout (Gal, Islam & Ghahramani 2017; DeepAL's
- * `LeastConfidenceDropout`): the least-confidence score of the mean of T MC-dropout passes,
- * lowest max_c mean_t p_tc first.
+ * Least confidence with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active
+ * Learning with Image Data", ICML; DeepAL's `LeastConfidenceDropout`.
+ * Rule: the max-probability of the mean of T MC-dropout passes, max_c mean_t p_tc.
+ * Direction: lowest max-probability first.
  */
 export const leastConfidenceDropout = scoredStrategy({
   name: "least-confidence-dropout",

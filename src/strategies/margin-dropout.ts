@@ -1,12 +1,13 @@
 import { meanProbabilities } from "./mc-scores.js"
 import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
-import { marginScore } from "./uncertainty.js"
+import { marginScore } from "./margin.js"
 
 /**
- * Margin sampling with MC dropout (Gal, Islam & Ghahramani 2017; DeepAL's
- * `MarginSamplingDropout`): the gap p₁ − p₂ between the two most probable classes of the mean of
- * T MC-dropout passes, smallest first.
+ * Margin sampling with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active
+ * Learning with Image Data", ICML; DeepAL's `MarginSamplingDropout`.
+ * Rule: the gap p₁ − p₂ between the two most probable classes of the mean of T MC-dropout passes.
+ * Direction: smallest margin first.
  */
 export const marginDropout = scoredStrategy({
   name: "margin-dropout",

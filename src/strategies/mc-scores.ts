@@ -1,11 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core"
-import { entropyScore } from "./uncertainty.js"
+import { entropyScore } from "./kernels/entropy.js"
 
 /** The mean over the T passes of MC-dropout probabilities [n × T × C]: the predictive distribution [n × C]. */
 export const meanProbabilities = (mc: tf.Tensor3D): tf.Tensor2D => tf.mean(mc, 1) as tf.Tensor2D
-
-/** Entropy −Σ p log p over the last axis (0 log 0 = 0), ≥ 0. */
-const entropyLast = (p: tf.Tensor): tf.Tensor => tf.neg(tf.sum(tf.mul(p, tf.log(tf.maximum(p, 1e-30))), -1))
 
 /**
  * BALD's mutual information between the label and the weights, per candidate:
@@ -15,7 +12,7 @@ const entropyLast = (p: tf.Tensor): tf.Tensor => tf.neg(tf.sum(tf.mul(p, tf.log(
 export const baldScore = (mc: tf.Tensor3D): tf.Tensor1D =>
   tf.tidy(() => {
     const total = entropyScore(meanProbabilities(mc))
-    const expected = tf.mean(entropyLast(mc), 1)
+    const expected = tf.mean(entropyScore(mc), 1)
     return tf.minimum(tf.maximum(tf.sub(total, expected), 0), total) as tf.Tensor1D
   })
 

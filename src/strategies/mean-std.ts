@@ -3,9 +3,11 @@ import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
 
 /**
- * Mean standard deviation (Kampffmeyer, Salberg & Jenssen 2016; compared in Gal, Islam &
- * Ghahramani 2017): the standard deviation of each class probability over T MC-dropout passes,
- * averaged over classes, highest first.
+ * Mean standard deviation — Kampffmeyer, Salberg & Jenssen (2016), "Semantic segmentation of
+ * small objects and modeling of uncertainty in urban remote sensing images using deep
+ * convolutional neural networks", CVPR Workshops; compared in Gal, Islam & Ghahramani (2017).
+ * Rule: the standard deviation of each class probability over T MC-dropout passes, averaged over classes.
+ * Direction: highest mean std first.
  */
 export const meanStd = scoredStrategy({
   name: "mean-std",

@@ -1,6 +1,10 @@
 import type { Strategy } from "./strategy.js"
 
-/** Random sampling: k candidates uniformly at random, the baseline every AL paper reports. */
+/**
+ * Random sampling — the passive-learning baseline every active-learning paper reports.
+ * Rule: k candidates uniformly at random.
+ * Direction: none (no order).
+ */
 export const random: Strategy = {
   name: "random",
   aliases: ["RandomSampling"],

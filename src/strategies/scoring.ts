@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { type Direction, required, type ScoredStrategy, type SelectionInput, type StrategyNeed } from "./strategy.js"
-import { topK } from "./top-k.js"
+import { topK } from "./kernels/top-k.js"
 
 export interface ScoringStrategyOptions {
   readonly name: string

@@ -1,6 +1,34 @@
 import type { RandomStream } from "../runtime/random.js"
 import type { ScoredStrategy, Strategy } from "./strategy.js"
-import { topK } from "./top-k.js"
+import { topK } from "./kernels/top-k.js"
+
+/**
+ * Stochastic batch acquisition — Kirsch, Farquhar, Atighehchian, Jesson, Branchaud-Charron & Gal
+ * (2023), "Stochastic Batch Acquisition: A Simple Baseline for Deep Active Learning", TMLR.
+ * Rule: instead of the top k of a score, draw k candidates without replacement with probability
+ * ∝ the score's power, softmax or softrank weight at temperature τ, over any scored strategy.
+ * Direction: random, weighted toward the end of the score the base strategy queries first.
+ */
+export const stochasticBatch = (base: ScoredStrategy, options: StochasticBatchOptions): Strategy => {
+  const temperature = options.temperature ?? 1
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`)
+  const weight = { power: "s^β", softmax: "exp(β·s)", softrank: "rank^(−β)" }[options.mode]
+  return {
+    name: options.name ?? `${options.mode}-${base.name}`,
+    aliases: options.aliases ?? [],
+    doc: {
+      rule: `draw k without replacement with probability ∝ ${weight} of ${base.name}'s score (β = 1/τ, τ = ${temperature})`,
+      citation:
+        "Kirsch, Farquhar, Atighehchian, Jesson, Branchaud-Charron & Gal (2023), Stochastic Batch Acquisition: A Simple Baseline for Deep Active Learning, TMLR",
+      direction: `random, weighted toward the ${base.direction} ${base.name} scores`
+    },
+    needs: base.needs,
+    select: (input) => {
+      const keys = stochasticKeys(base.score(input), base.direction, options.mode, temperature, input.rng)
+      return topK(keys, input.k, "highest", input.rng).map((p) => input.candidates[p])
+    }
+  }
+}
 
 /** How scores become sampling weights (Kirsch et al. 2023). */
 export type StochasticMode = "power" | "softmax" | "softrank"
@@ -51,30 +79,4 @@ export const stochasticKeys = (
   const keys = new Float64Array(n)
   for (let i = 0; i < n; i++) keys[i] = logWeight[i] + gumbel(rng)
   return keys
-}
-
-/**
- * Stochastic batch acquisition (Kirsch, Farquhar, Atighehchian, Jesson, Branchaud-Charron & Gal
- * 2023): instead of the top k of a score, draw k candidates without replacement with probability
- * ∝ the score's power, softmax or softrank weight at temperature τ, over any scored strategy.
- */
-export const stochasticBatch = (base: ScoredStrategy, options: StochasticBatchOptions): Strategy => {
-  const temperature = options.temperature ?? 1
-  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`)
-  const weight = { power: "s^β", softmax: "exp(β·s)", softrank: "rank^(−β)" }[options.mode]
-  return {
-    name: options.name ?? `${options.mode}-${base.name}`,
-    aliases: options.aliases ?? [],
-    doc: {
-      rule: `draw k without replacement with probability ∝ ${weight} of ${base.name}'s score (β = 1/τ, τ = ${temperature})`,
-      citation:
-        "Kirsch, Farquhar, Atighehchian, Jesson, Branchaud-Charron & Gal (2023), Stochastic Batch Acquisition: A Simple Baseline for Deep Active Learning, TMLR",
-      direction: `random, weighted toward the ${base.direction} ${base.name} scores`
-    },
-    needs: base.needs,
-    select: (input) => {
-      const keys = stochasticKeys(base.score(input), base.direction, options.mode, temperature, input.rng)
-      return topK(keys, input.k, "highest", input.rng).map((p) => input.candidates[p])
-    }
-  }
 }

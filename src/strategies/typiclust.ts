@@ -1,97 +1,17 @@
 import type { RandomStream } from "../runtime/random.js"
-import { kmeans } from "./kmeans.js"
+import { squaredDistancesToRow } from "./kernels/distances.js"
+import { kmeans } from "./kernels/kmeans.js"
+import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
-export interface TypiclustOptions {
-  /** Clusters at most (default 500, as in the authors' code); the count is min(|L| + k, this). */
-  readonly maxClusters?: number
-  /** Clusters smaller than this are skipped while larger ones have candidates left (default 5). */
-  readonly minClusterSize?: number
-  /** Neighbours in the typicality estimate (default 20). */
-  readonly neighbours?: number
-  /** Reference points per cluster for the neighbour search at most (a seeded sample; default 2000). */
-  readonly maxReference?: number
-}
-
 /**
- * TypiClust selection over rows of `x` [N × d] whose first `labeled` rows are labelled: k-means
- * into min(labeled + k, maxClusters) clusters, then k times: the cluster with the fewest labelled
- * or chosen points (ties: the largest), and in it the most typical free candidate, typicality =
- * 1 / mean distance to its K nearest neighbours in the cluster. Returns candidate positions (row − labeled).
- */
-export const typiclustSelect = (x: Float32Array, N: number, d: number, labeled: number, k: number, rng: RandomStream, options: TypiclustOptions = {}): Int32Array => {
-  const n = N - labeled
-  const want = Math.min(Math.max(0, k), n)
-  const out = new Int32Array(want)
-  if (want === 0) return out
-  const clusters = Math.max(1, Math.min(labeled + want, options.maxClusters ?? 500, N))
-  const minSize = options.minClusterSize ?? 5
-  const K = options.neighbours ?? 20
-  const maxReference = options.maxReference ?? 2000
-  const { assignment } = kmeans(x, N, d, clusters, rng)
-  const members: Array<Array<number>> = Array.from({ length: clusters }, () => [])
-  for (let i = 0; i < N; i++) members[assignment[i]].push(i)
-  const covered = new Int32Array(clusters)
-  for (let i = 0; i < labeled; i++) covered[assignment[i]]++
-  const taken = new Uint8Array(N)
-  const free = members.map((m) => m.filter((i) => i >= labeled).length)
-  const tieRank = rng.permutation(clusters)
-  for (let s = 0; s < want; s++) {
-    const eligible = (a: number) => free[a] > 0 && members[a].length >= minSize
-    const anyEligible = members.some((_, a) => eligible(a))
-    let best = -1
-    for (let a = 0; a < clusters; a++) {
-      if (!(anyEligible ? eligible(a) : free[a] > 0)) continue
-      if (
-        best < 0 ||
-        covered[a] < covered[best] ||
-        (covered[a] === covered[best] && (members[a].length > members[best].length || (members[a].length === members[best].length && tieRank[a] < tieRank[best])))
-      )
-        best = a
-    }
-    const cluster = members[best]
-    const reference = cluster.length > maxReference ? Array.from(rng.sample(Int32Array.from(cluster), maxReference)) : cluster
-    const kk = Math.min(K, reference.length - 1)
-    let pick = -1
-    let pickTypicality = -1
-    const dists = new Float64Array(reference.length)
-    for (const i of cluster) {
-      if (i < labeled || taken[i]) continue
-      let typicality = Number.POSITIVE_INFINITY
-      if (kk > 0) {
-        for (let r = 0; r < reference.length; r++) {
-          let s2 = 0
-          for (let j = 0, a = i * d, b = reference[r] * d; j < d; j++) {
-            const v = x[a + j] - x[b + j]
-            s2 += v * v
-          }
-          dists[r] = reference[r] === i ? Number.POSITIVE_INFINITY : Math.sqrt(s2)
-        }
-        const nearest = dists.slice().sort().subarray(0, kk)
-        let mean = 0
-        for (const v of nearest) mean += v
-        mean /= kk
-        typicality = mean > 0 ? 1 / mean : Number.POSITIVE_INFINITY
-      }
-      if (pick < 0 || typicality > pickTypicality) {
-        pick = i
-        pickTypicality = typicality
-      }
-    }
-    out[s] = pick - labeled
-    taken[pick] = 1
-    covered[best]++
-    free[best]--
-  }
-  return out
-}
-
-/**
- * TypiClust (Hacohen, Dekel & Weinshall 2022), for the low-budget / cold-start regime: cluster the
- * embeddings of the labelled and unlabelled examples into |L| + k clusters and query, from the
- * least covered (then largest) clusters, the most typical example, typicality = inverse mean
- * distance to its 20 nearest neighbours. (The paper clusters self-supervised features; deal uses
- * the model's penultimate embeddings.)
+ * TypiClust — Hacohen, Dekel & Weinshall (2022), "Active Learning on a Budget: Opposite
+ * Strategies Suit High and Low Budgets", ICML; for the low-budget / cold-start regime.
+ * Rule: cluster the embeddings of the labelled and unlabelled examples into |L| + k clusters and
+ * query, from the least covered (then largest) clusters, the most typical example, typicality =
+ * inverse mean distance to its 20 nearest neighbours.
+ * Direction: the most typical (densest) candidate of the least covered cluster first.
+ * (The paper clusters self-supervised features; deal uses the model's penultimate embeddings.)
  */
 export const typiclust = (options: TypiclustOptions = {}): Strategy => ({
   name: "typiclust",
@@ -113,3 +33,85 @@ export const typiclust = (options: TypiclustOptions = {}): Strategy => ({
     return typiclustSelect(x, L + n, d, L, input.k, input.rng, options).map((p) => input.candidates[p])
   }
 })
+
+export interface TypiclustOptions {
+  /** Clusters at most (default 500, as in the authors' code); the count is min(|L| + k, this). */
+  readonly maxClusters?: number
+  /** Clusters smaller than this are skipped while larger ones have candidates left (default 5). */
+  readonly minClusterSize?: number
+  /** Neighbours in the typicality estimate (default 20). */
+  readonly neighbours?: number
+  /** Reference points per cluster for the neighbour search at most (a seeded sample; default 2000). */
+  readonly maxReference?: number
+}
+
+/**
+ * TypiClust selection over rows of `x` [N × d] whose first `labeled` rows are labelled: k-means
+ * into min(labeled + k, maxClusters) clusters, then k times: the cluster with the fewest labelled
+ * or chosen points (ties: the largest, then seeded ranks), and in it the most typical free
+ * candidate, typicality = 1 / mean distance to its K nearest neighbours in the cluster. Returns
+ * candidate positions (row − labeled).
+ */
+export const typiclustSelect = (x: Float32Array, N: number, d: number, labeled: number, k: number, rng: RandomStream, options: TypiclustOptions = {}): Int32Array => {
+  const n = N - labeled
+  const want = Math.min(Math.max(0, k), n)
+  const out = new Int32Array(want)
+  if (want === 0) return out
+  const clusters = Math.max(1, Math.min(labeled + want, options.maxClusters ?? 500, N))
+  const minSize = options.minClusterSize ?? 5
+  const K = options.neighbours ?? 20
+  const maxReference = options.maxReference ?? 2000
+  const { assignment } = kmeans(x, N, d, clusters, rng)
+  const members: Array<Array<number>> = Array.from({ length: clusters }, () => [])
+  for (let i = 0; i < N; i++) members[assignment[i]].push(i)
+  const covered = new Int32Array(clusters)
+  for (let i = 0; i < labeled; i++) covered[assignment[i]]++
+  const taken = new Uint8Array(N)
+  const free = members.map((m) => m.filter((i) => i >= labeled).length)
+  const tieRank = tieBreakRanks(clusters, rng)
+  for (let s = 0; s < want; s++) {
+    const eligible = (a: number) => free[a] > 0 && members[a].length >= minSize
+    const anyEligible = members.some((_, a) => eligible(a))
+    let best = -1
+    for (let a = 0; a < clusters; a++) {
+      if (!(anyEligible ? eligible(a) : free[a] > 0)) continue
+      if (
+        best < 0 ||
+        covered[a] < covered[best] ||
+        (covered[a] === covered[best] && (members[a].length > members[best].length || (members[a].length === members[best].length && tieRank[a] < tieRank[best])))
+      )
+        best = a
+    }
+    const cluster = members[best]
+    const reference = cluster.length > maxReference ? Array.from(rng.sample(Int32Array.from(cluster), maxReference)) : cluster
+    const kk = Math.min(K, reference.length - 1)
+    // the reference rows, contiguous, for one distance pass per candidate
+    const referenceRows = new Float32Array(reference.length * d)
+    reference.forEach((row, r) => referenceRows.set(x.subarray(row * d, (row + 1) * d), r * d))
+    let pick = -1
+    let pickTypicality = -1
+    const dists = new Float64Array(reference.length)
+    for (const i of cluster) {
+      if (i < labeled || taken[i]) continue
+      let typicality = Number.POSITIVE_INFINITY
+      if (kk > 0) {
+        squaredDistancesToRow(referenceRows, reference.length, d, x.subarray(i * d, (i + 1) * d), dists)
+        for (let r = 0; r < reference.length; r++) dists[r] = reference[r] === i ? Number.POSITIVE_INFINITY : Math.sqrt(dists[r])
+        const nearest = dists.slice().sort().subarray(0, kk)
+        let mean = 0
+        for (const v of nearest) mean += v
+        mean /= kk
+        typicality = mean > 0 ? 1 / mean : Number.POSITIVE_INFINITY
+      }
+      if (pick < 0 || typicality > pickTypicality) {
+        pick = i
+        pickTypicality = typicality
+      }
+    }
+    out[s] = pick - labeled
+    taken[pick] = 1
+    covered[best]++
+    free[best]--
+  }
+  return out
+}

@@ -3,9 +3,10 @@ import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
 
 /**
- * Variation ratios (Freeman 1965; with MC dropout, Gal, Islam & Ghahramani 2017): the fraction
- * of the T MC-dropout passes whose predicted class is not the modal one, 1 − f_mode / T,
- * highest first.
+ * Variation ratios — Freeman (1965), "Elementary Applied Statistics"; with MC dropout, Gal, Islam
+ * & Ghahramani (2017), ICML.
+ * Rule: the fraction of the T MC-dropout passes whose predicted class is not the modal one, 1 − f_mode / T.
+ * Direction: highest variation ratio first.
  */
 export const variationRatios = scoredStrategy({
   name: "variation-ratios",

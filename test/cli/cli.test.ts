@@ -21,6 +21,18 @@ describe("deal run", () => {
     expect(stdout).toContain("--n-round")
   })
 
+  it("has --help for every command, and deal stopping lists every criterion with its rule and citation", async () => {
+    for (const command of ["run", "experiment", "report", "stop-analysis", "strategies", "stopping"]) {
+      const { stdout } = await deal(command, "--help")
+      expect(stdout).toContain(`$ ${command}`)
+    }
+    const { stdout } = await deal("stopping")
+    for (const name of ["stabilizing-predictions", "changing-confidence", "delta-f", "validation-plateau", "max-labels", "target-accuracy"]) {
+      expect(stdout).toMatch(new RegExp(`^${name}`, "m"))
+    }
+    expect(stdout).toContain("Bloodgood & Vijay-Shanker (2009)")
+  })
+
   it("rejects a bad value with one line naming the flag and the allowed values", async () => {
     const bad = await deal("run", "--strategy_name", "Bogus")
     expect(bad.code).not.toBe(0)
@@ -28,7 +40,7 @@ describe("deal run", () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^--strategy_name: 'Bogus' is not one of random, RandomSampling, least-confidence, /)
     const n = await deal("run", "--n_query", "0")
-    expect((n.stdout + n.stderr).trim()).toBe("--n_query: expected an integer ≥ 1, got '0'")
+    expect((n.stdout + n.stderr).trim()).toBe("--n_query: expected an integer ≥ 1 in decimal digits, got '0'")
     const b = await deal("run", "--backend", "gpu")
     expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, tensorflow, wasm, cpu")
   })

@@ -117,10 +117,10 @@ describe("csv: and jsonl: datasets", () => {
 
     it.effect("a missing label column, a missing train/test file", () =>
       Effect.gen(function* () {
-        const dir = pair("csv", "f1,y\n1,a\n", "f1,y\n1,a\n")
+        const dir = pair("csv", "f1,y\n1,a\n2,b\n", "f1,y\n1,a\n")
         const e = yield* Effect.flip(loadTable("csv", dir))
         expect(e.message).toBe("no label (--label) column 'label': the columns are f1, y")
-        expect((yield* loadTable("csv", dir, { label: "y" })).train.classNames).toEqual(["a"])
+        expect((yield* loadTable("csv", dir, { label: "y" })).train.classNames).toEqual(["a", "b"])
         const empty = tempDir()
         mkdirSync(join(empty, "sub"))
         const m = yield* Effect.flip(loadTable("jsonl", empty))

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -102,7 +102,20 @@ describe("deal experiment and deal report (the built CLI)", () => {
     const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
     // a grid with 2 epochs and nRound 0 was run in out (its grid.json is what deal experiment checks)
     mkdirSync(join(dir, "out"))
-    writeFileSync(join(dir, "out", "grid.json"), JSON.stringify({ name: "tiny", base: { ...tinyGrid.base, epochs: 2, nRound: 0 } }))
+    writeFileSync(
+      join(dir, "out", "grid.json"),
+      JSON.stringify({
+        formatVersion: 1,
+        name: "tiny",
+        description: "",
+        profile: null,
+        strategies: [],
+        seeds: [],
+        base: { ...tinyGrid.base, epochs: 2, nRound: 0 },
+        report: {},
+        runs: []
+      })
+    )
     const b = join(dir, "b.json")
     writeFileSync(b, JSON.stringify({ ...tinyGrid, base: { ...tinyGrid.base, nRound: 1 }, seeds: [1] }))
     const refused = await deal("experiment", b, "--out", join(dir, "out")).then(
@@ -111,6 +124,44 @@ describe("deal experiment and deal report (the built CLI)", () => {
     )
     expect(refused?.code).toBe(1)
     expect(refused?.stderr.trim().split("\n").at(-1)).toBe(`deal: GridError: ${join(dir, "out")} holds another grid (base.epochs: saved 2, given 1): choose another --out`)
+  })
+})
+
+describe("deal experiment, resumed and interrupted", () => {
+  const oneRun = (nRound: number) => ({ ...tinyGrid, base: { ...tinyGrid.base, nRound }, strategies: ["entropy"], seeds: [1] })
+
+  it("a grid whose budget grew goes on with its finished runs, and grid.json claims only what they got", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
+    const out = join(dir, "out")
+    writeFileSync(join(dir, "short.json"), JSON.stringify(oneRun(1)))
+    writeFileSync(join(dir, "long.json"), JSON.stringify(oneRun(3)))
+    await deal("experiment", join(dir, "short.json"), "--out", out)
+    const longer = await deal("experiment", join(dir, "long.json"), "--out", out)
+    expect(longer.stdout).toContain("grid tiny: 0 ran, 1 resumed, 0 already finished, 0 failed")
+    const results = readFileSync(join(out, "entropy", "seed-1", "results.csv"), "utf8").trim().split("\n")
+    expect(results.map((l) => l.split(",")[1])).toEqual(["labeled", "20", "40", "60", "80"])
+    const grid = JSON.parse(readFileSync(join(out, "grid.json"), "utf8"))
+    expect([grid.base.nRound, grid.runs[0].spec.nRound]).toEqual([3, 3])
+    expect(JSON.parse(readFileSync(join(out, "entropy", "seed-1", "spec.json"), "utf8")).nRound).toBe(3)
+  })
+
+  it("SIGTERM stops the grid with exit 143, naming the runs left unfinished; the same command resumes them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-grid-"))
+    const out = join(dir, "out")
+    const spec = join(dir, "g.json")
+    writeFileSync(spec, JSON.stringify({ ...tinyGrid, base: { ...tinyGrid.base, nRound: 6 }, seeds: [1] }))
+    const child = spawn("node", ["bin/deal.js", "experiment", spec, "--out", out, "--parallel", "1"], { stdio: ["ignore", "ignore", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (d) => (stderr += String(d)))
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    while (!existsSync(join(out, "entropy", "seed-1", "checkpoint.json"))) await new Promise((r) => setTimeout(r, 10))
+    child.kill("SIGTERM")
+    expect(await exited).toBe(143)
+    expect(stderr.trim().split("\n").at(-1)).toMatch(
+      /^deal: interrupted; 2 of 2 runs unfinished: entropy\/seed-1 \(round \d done\), random\/seed-1 \(not started\); run the same deal experiment command again to resume them$/
+    )
+    const again = await deal("experiment", spec, "--out", out)
+    expect(again.stdout).toContain("grid tiny: 1 ran, 1 resumed, 0 already finished, 0 failed")
   })
 })
 

@@ -1,6 +1,6 @@
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeSpec } from "../../src/run/spec.js"
+import { decodeSpec, ExperimentSpec } from "../../src/run/spec.js"
 import { decodeGridSpec, readGridSpec, resolveGrid } from "../../src/grid/spec.js"
 import { mergeGrids } from "../../src/grid/runner.js"
 import { etaSeconds, GridEvent, initialProgress, progressLines, stepProgress } from "../../src/grid/progress.js"
@@ -75,7 +75,7 @@ describe("grid specs", () => {
     ])
     expect(merged.strategies).toEqual(["entropy", "random", "margin"])
     expect(merged.seeds).toEqual([1, 2, 3])
-    expect(mergeGrids({}, some)).toEqual(some)
+    expect(mergeGrids({ ...some, runs: [], strategies: [], seeds: [] }, some)).toEqual(some)
   })
 
   it("says what is wrong: a typo, an unknown strategy or profile, an invalid field", async () => {
@@ -84,11 +84,17 @@ describe("grid specs", () => {
     expect(await fail(grid, { profile: "big" })).toBe("grid 'g' has no profile 'big': expected one of small")
     expect(await fail({ ...grid, base: { ...grid.base, nQuery: 0 } })).toContain("strategy entropy, seed 1: nQuery")
     expect(await fail(grid, { seeds: [1, 1] })).toBe("seeds repeat: 1, 1")
+    expect(await fail({ ...grid, seeds: [-1] })).toBe("grid spec: seeds.0: a seed is an integer from 0 to 4294967295 (2^32 − 1), got -1")
   })
 })
 
 describe("grid progress", () => {
-  const run = (strategy: string, seed: number) => ({ strategy, seed, dir: `${strategy}/seed-${seed}`, spec: { dataset: "mnist", strategy, seed, nInitLabeled: 10, nQuery: 10, nRound: 3 } })
+  const run = (strategy: string, seed: number) => ({
+    strategy,
+    seed,
+    dir: `${strategy}/seed-${seed}`,
+    spec: Schema.decodeSync(ExperimentSpec)({ dataset: "mnist", strategy, seed, nInitLabeled: 10, nQuery: 10, nRound: 3 })
+  })
   it("counts runs done, shows each worker's round and estimates the time left from the rounds computed", () => {
     const runs = [run("a", 1), run("b", 1)]
     const events = [

@@ -9,9 +9,10 @@ import { batchBaldSelect } from "../../src/strategies/batchbald.js"
 import { findStrategy } from "../../src/strategies/catalogue.js"
 import { averageLinkage } from "../../src/strategies/cluster-margin.js"
 import { orientedRanks, weightedCombination } from "../../src/strategies/combination.js"
+import { entropy } from "../../src/strategies/entropy.js"
+import { margin } from "../../src/strategies/margin.js"
 import { stochasticBatch } from "../../src/strategies/stochastic-batch.js"
 import { typiclustSelect } from "../../src/strategies/typiclust.js"
-import { entropy, margin } from "../../src/strategies/uncertainty.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")

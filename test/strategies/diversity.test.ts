@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
 import { badge, badgeSeeds, type FactorisedEmbeddings, gradientSquaredDistancesTo, gradientSquaredNorms } from "../../src/strategies/badge.js"
 import { coreset, kCenterGreedy } from "../../src/strategies/coreset.js"
-import { minSquaredDistances } from "../../src/strategies/distances.js"
-import { kmeans, kmeansSampling, nearestToCentres } from "../../src/strategies/kmeans.js"
+import { minSquaredDistances } from "../../src/strategies/kernels/distances.js"
+import { kmeans } from "../../src/strategies/kernels/kmeans.js"
+import { kmeansSampling, nearestToCentres } from "../../src/strategies/kmeans.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")

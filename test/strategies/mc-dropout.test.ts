@@ -13,7 +13,7 @@ import { mlp } from "../../src/models/mlp.js"
 import { computeNeeds, roundCandidates } from "../../src/loop/querier.js"
 import { RandomStream } from "../../src/runtime/random.js"
 import { baldScore, meanProbabilities } from "../../src/strategies/mc-scores.js"
-import { entropyScore } from "../../src/strategies/uncertainty.js"
+import { entropyScore } from "../../src/strategies/kernels/entropy.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")

@@ -6,8 +6,11 @@ import { RandomStream } from "../../src/runtime/random.js"
 import { strategyLaws } from "deal/testing"
 import { findStrategy, strategyCatalogue } from "../../src/strategies/catalogue.js"
 import type { Strategy } from "../../src/strategies/strategy.js"
-import { topK } from "../../src/strategies/top-k.js"
-import { entropy, entropyScore, leastConfidence, margin, marginScore, maxProbability } from "../../src/strategies/uncertainty.js"
+import { topK } from "../../src/strategies/kernels/top-k.js"
+import { entropy } from "../../src/strategies/entropy.js"
+import { entropyScore } from "../../src/strategies/kernels/entropy.js"
+import { leastConfidence, maxProbability } from "../../src/strategies/least-confidence.js"
+import { margin, marginScore } from "../../src/strategies/margin.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")

@@ -1,11 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core"
-import { tidyValue } from "../runtime/tidy-value.js"
-import type { RandomStream } from "../runtime/random.js"
+import { tidyValue } from "../../runtime/tidy-value.js"
+import type { RandomStream } from "../../runtime/random.js"
 
 /**
- * Distance helpers for diversity strategies over embeddings held as row-major typed arrays
- * [n × d]. Pool-sized work is either one tight typed-array loop (O(n·d) per step, O(n) extra
- * memory) or a chunked tensor product whose temporaries stay under a float budget.
+ * Squared Euclidean distances for the diversity strategies, over embeddings held as row-major
+ * typed arrays [n × d], in one place: k-means, k-means++, k-center greedy, BADGE, TypiClust and
+ * Cluster-Margin all measure distance here. Pool-sized work is either one tight typed-array loop
+ * (O(n·d) per step, O(n) extra memory) or a chunked tensor product whose temporaries stay under a
+ * float budget.
  */
 
 /** Default cap on the floats of one temporary distance block (4 Mi floats = 16 MiB). */
@@ -22,7 +24,7 @@ export const rowSquaredNorms = (x: Float32Array, n: number, d: number): Float64A
   return out
 }
 
-/** ‖x_i − x_c‖² for every row i, from the row c of `x` (or a row of another matrix). */
+/** ‖x_i − c‖² for every row i of `x` [n × d], directly from the differences (exact to the float64 sum). */
 export const squaredDistancesToRow = (x: Float32Array, n: number, d: number, centre: ArrayLike<number>, out = new Float64Array(n)): Float64Array => {
   for (let i = 0; i < n; i++) {
     let s = 0
@@ -36,20 +38,32 @@ export const squaredDistancesToRow = (x: Float32Array, n: number, d: number, cen
 }
 
 /**
- * For every row of `x` [n × d], the squared distance to the nearest row of `centres` [m × d]
- * (+∞ when m = 0), as ‖x‖² + ‖c‖² − 2·x·c clamped at 0, computed in blocks of rows × centres
- * whose size stays under `budget` floats.
+ * ‖x − c‖² = ‖x‖² + ‖c‖² − 2⟨x, c⟩ from the two squared norms and the inner product, clamped at 0
+ * (rounding can take it below): for points known only through inner products, such as BADGE's
+ * factorised gradient embeddings.
  */
-export const minSquaredDistances = (
+export const squaredDistanceFromDots = (xx: number, cc: number, xc: number): number => {
+  const v = xx + cc - 2 * xc
+  return v > 0 ? v : 0
+}
+
+/**
+ * For every row of `x` [n × d], its nearest row of `centres` [m × d] (the lowest index on ties)
+ * and the squared distance to it, ‖x‖² + ‖c‖² − 2·x·c clamped at 0, computed as tensor products
+ * in blocks of rows × centres whose size stays under `budget` floats. With m = 0 every distance
+ * is +∞ and every nearest −1.
+ */
+export const nearestSquaredDistances = (
   x: Float32Array,
   n: number,
   d: number,
   centres: Float32Array,
   m: number,
   budget = defaultDistanceBudget
-): Float64Array => {
-  const out = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
-  if (m === 0 || n === 0) return out
+): { readonly nearest: Int32Array; readonly distance: Float64Array } => {
+  const distance = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
+  const nearest = new Int32Array(n).fill(-1)
+  if (m === 0 || n === 0) return { nearest, distance }
   const colBlock = Math.max(1, Math.min(m, Math.floor(budget / Math.max(1, Math.min(n, 1024)))))
   const rowBlock = Math.max(1, Math.min(n, Math.floor(budget / colBlock)))
   for (let c0 = 0; c0 < m; c0 += colBlock) {
@@ -58,18 +72,36 @@ export const minSquaredDistances = (
     const cNorm = tf.tidy(() => tf.sum(tf.square(cT), 1))
     for (let r0 = 0; r0 < n; r0 += rowBlock) {
       const r1 = Math.min(n, r0 + rowBlock)
-      const block = tidyValue(() => {
+      const [min, argMin] = tidyValue(() => {
         const xb = tf.tensor2d(x.subarray(r0 * d, r1 * d), [r1 - r0, d])
         const dist = tf.relu(tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(xb), 1), 1), tf.mul(2, tf.matMul(xb, cT, false, true))), cNorm))
-        return tf.min(dist, 1).dataSync()
+        return [tf.min(dist, 1).dataSync(), tf.argMin(dist, 1).dataSync()] as const
       })
-      for (let i = r0; i < r1; i++) if (block[i - r0] < out[i]) out[i] = block[i - r0]
+      for (let i = r0; i < r1; i++) {
+        if (c0 === 0 || min[i - r0] < distance[i]) {
+          distance[i] = min[i - r0]
+          nearest[i] = c0 + argMin[i - r0]
+        }
+      }
     }
     cT.dispose()
     cNorm.dispose()
   }
-  return out
+  return { nearest, distance }
 }
+
+/**
+ * For every row of `x` [n × d], the squared distance to the nearest row of `centres` [m × d]
+ * (+∞ when m = 0): `nearestSquaredDistances` without the index.
+ */
+export const minSquaredDistances = (
+  x: Float32Array,
+  n: number,
+  d: number,
+  centres: Float32Array,
+  m: number,
+  budget = defaultDistanceBudget
+): Float64Array => nearestSquaredDistances(x, n, d, centres, m, budget).distance
 
 /**
  * One D² draw (Arthur & Vassilvitskii 2007): an index i with probability weight[i] / Σ weight,

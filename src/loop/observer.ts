@@ -1,0 +1,17 @@
+import { Effect, Layer } from "effect"
+import { numClasses } from "../data/dataset.js"
+import { summarizeProbabilities } from "../models/metrics.js"
+import { predictProbabilities } from "../models/predict.js"
+import { Progress } from "./progress.js"
+import { Observer } from "./stages.js"
+
+/** The default `observe` stage: the model's predicted class, confidence and entropy on each stop-set example. */
+export const stopSetObserver: Layer.Layer<Observer, never, Progress> = Layer.effect(
+  Observer,
+  Effect.map(Progress, (progress) => ({
+    observe: ({ round, model, data, stopSet }) =>
+      predictProbabilities(model, data, stopSet, {
+        onBatch: (done, total) => progress.update(`round ${round} stop set`, done, total)
+      }).pipe(Effect.map((probs) => summarizeProbabilities(probs, numClasses(data))))
+  }))
+)

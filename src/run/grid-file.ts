@@ -1,0 +1,73 @@
+import { join } from "node:path"
+import { Effect, Schema } from "effect"
+import type { DataError } from "../data/errors.js"
+import type { ReportError } from "../report/errors.js"
+import { readJsonFile, writeJsonFile } from "./json-file.js"
+import { ExperimentSpec } from "./spec.js"
+
+/** An accuracy such as `0.95`, written as a string key (`"0.95"`). */
+const AccuracyKey = Schema.String.pipe(
+  Schema.filter((s) => {
+    const n = Number(s)
+    return (s.trim() !== "" && Number.isFinite(n) && n > 0 && n <= 1) || `expected an accuracy in (0, 1] such as "0.95", got "${s}"`
+  })
+)
+
+/**
+ * A paper's numbers for the report: per strategy, the labels (or acquired labels: labels
+ * beyond the initial set) it needed to first reach each test accuracy.
+ */
+export const PaperReference = Schema.Struct({
+  /** Where the numbers come from, e.g. "Gal, Islam & Ghahramani (2017), Table 1". */
+  source: Schema.String,
+  /** `acquired`: labels beyond the initial set (as Gal et al. count); `labels`: all labels. */
+  unit: Schema.Literal("acquired", "labels"),
+  note: Schema.optional(Schema.String),
+  /** Per strategy (by the grid's strategy name): its name in the paper and its counts per accuracy. */
+  reach: Schema.Record({
+    key: Schema.String,
+    value: Schema.Struct({ name: Schema.String, labels: Schema.Record({ key: AccuracyKey, value: Schema.Number }) })
+  })
+})
+export type PaperReference = typeof PaperReference.Type
+
+/** What `deal report` adds for a grid. */
+export const GridReportOptions = Schema.Struct({
+  /** Test accuracies at which to read off the labels each strategy needed (default 0.8, 0.9, 0.95). */
+  targets: Schema.optional(Schema.Array(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(1)))),
+  paper: Schema.optional(PaperReference),
+  /** Add the stopping summary (`deal stop-analysis` over every run). */
+  stopping: Schema.optional(Schema.Boolean)
+})
+export type GridReportOptions = typeof GridReportOptions.Type
+
+/** One run of a grid: its directory (relative to the grid's) and its resolved spec. */
+export const GridRun = Schema.Struct({ strategy: Schema.String, seed: Schema.Int, dir: Schema.String, spec: ExperimentSpec })
+export type GridRun = typeof GridRun.Type
+
+/** A grid with its profile and overrides applied, as `OUT/grid.json` stores it. */
+export const ResolvedGrid = Schema.Struct({
+  name: Schema.String,
+  description: Schema.String,
+  profile: Schema.NullOr(Schema.String),
+  strategies: Schema.Array(Schema.String),
+  seeds: Schema.Array(Schema.Int),
+  /** The spec fields every run shares (as written, before defaults). */
+  base: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  report: GridReportOptions,
+  runs: Schema.Array(GridRun)
+})
+export type ResolvedGrid = typeof ResolvedGrid.Type
+
+export const gridFile = "grid.json"
+
+/** Reads `DIR/grid.json`, written by `deal experiment`. */
+export const readGridFile = (dir: string): Effect.Effect<ResolvedGrid, DataError> =>
+  readJsonFile(join(dir, gridFile), ResolvedGrid, "a deal grid", "no grid.json: expected a directory written by deal experiment")
+
+export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<void, ReportError> =>
+  writeJsonFile(join(dir, gridFile), ResolvedGrid, grid)
+
+/** Whether `dir` holds a grid. */
+export const holdsGrid = (dir: string): Effect.Effect<boolean> =>
+  Effect.map(Effect.either(readGridFile(dir)), (e) => e._tag === "Right" || !e.left.message.startsWith("no grid.json"))

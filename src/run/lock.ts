@@ -1,0 +1,105 @@
+import { mkdir, open, readdir, readFile, rm, rmdir } from "node:fs/promises"
+import { hostname } from "node:os"
+import { join, resolve } from "node:path"
+import { Data, Effect, Schema, type Scope } from "effect"
+import { runFile } from "./run-files.js"
+
+/** Another live process writes the directory, or it cannot be locked at all (read-only, …). */
+export class LockError extends Data.TaggedError("LockError")<{ readonly file: string; readonly message: string }> {}
+
+const LockFile = Schema.Struct({ pid: Schema.Int, host: Schema.String, since: Schema.String })
+type LockFile = typeof LockFile.Type
+
+/** Whether process `pid` is alive on this host (EPERM: alive, someone else's). */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+const readHolder = (file: string): Promise<LockFile | undefined> =>
+  readFile(file, "utf8").then(
+    (text) => {
+      try {
+        return Schema.decodeUnknownSync(LockFile)(JSON.parse(text))
+      } catch {
+        return undefined
+      }
+    },
+    () => undefined
+  )
+
+/**
+ * Takes the exclusive writer's lock of `dir` (`DIR/.lock`, created with O_EXCL: the holder's
+ * pid, host and start time) for the enclosing scope. A lock held by a live process, or by a
+ * process on another host (whose liveness cannot be checked), is refused naming the holder; a
+ * stale lock (its process is gone, on this host) is taken over, and `onTakeOver` says so.
+ * Worker threads share their process's pid: a lock left by a terminated worker of a process
+ * that still runs is not stale, so a grid runs each directory in one worker at a time.
+ */
+export const lockDirectory = (
+  dir: string,
+  onTakeOver: (message: string) => Effect.Effect<void> = Effect.logWarning
+): Effect.Effect<void, LockError, Scope.Scope> => {
+  const key = resolve(dir)
+  // Held already by this thread (a resume that reads, then runs): taken again without a second file.
+  const reenter = Effect.acquireRelease(
+    Effect.sync(() => void held.set(key, (held.get(key) ?? 0) + 1)),
+    () => Effect.sync(() => void held.set(key, held.get(key)! - 1))
+  )
+  return Effect.suspend(() => ((held.get(key) ?? 0) > 0 ? reenter : Effect.zipRight(lockFile(dir, onTakeOver), reenter)))
+}
+
+/** The directories this thread holds the lock of, with how many scopes hold each. */
+const held = new Map<string, number>()
+
+const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<void>): Effect.Effect<void, LockError, Scope.Scope> => {
+  const file = join(dir, runFile.lock)
+  const me: LockFile = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+  let created = false
+  const take = Effect.tryPromise({
+    try: async () => {
+      created ||= (await mkdir(dir, { recursive: true })) !== undefined
+      const handle = await open(file, "wx")
+      await handle.writeFile(JSON.stringify(me) + "\n")
+      await handle.close()
+      return true
+    },
+    catch: (e) => e as NodeJS.ErrnoException
+  }).pipe(
+    Effect.catchAll((e) =>
+      e.code === "EEXIST" ? Effect.succeed(false) : Effect.fail(new LockError({ file: dir, message: `cannot write the directory: ${e.message}` }))
+    )
+  )
+  const acquire = Effect.gen(function* () {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (yield* take) return
+      const holder = yield* Effect.promise(() => readHolder(file))
+      if (holder !== undefined && (holder.host !== me.host || alive(holder.pid))) {
+        return yield* new LockError({
+          file,
+          message: `${dir} is being written by pid ${holder.pid} on ${holder.host} since ${holder.since}: wait for it to finish, or remove ${file} if that process is gone`
+        })
+      }
+      yield* onTakeOver(
+        holder === undefined
+          ? `took over an unreadable lock in ${dir}`
+          : `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), which is no longer running`
+      )
+      yield* Effect.promise(() => rm(file, { force: true }))
+    }
+    return yield* new LockError({ file, message: `could not take the lock of ${dir}: another process keeps taking it` })
+  })
+  // A directory this lock created and nothing else was written to (inputs refused after it was
+  // taken) is removed with the lock: a refused run leaves nothing behind.
+  const release = Effect.promise(async () => {
+    const holder = await readHolder(file)
+    if (holder?.pid !== me.pid || holder.host !== me.host) return
+    await rm(file, { force: true })
+    if (created && (await readdir(dir).catch(() => [""])).length === 0) await rmdir(dir).catch(() => undefined)
+  })
+  return Effect.acquireRelease(acquire, () => release)
+}
