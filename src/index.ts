@@ -104,14 +104,14 @@ export { Progress } from "./loop/progress.js"
 export { modelTrainer, type ModelTrainerOptions } from "./loop/trainer.js"
 export { modelEvaluator } from "./loop/evaluator.js"
 export { stopSetObserver } from "./loop/observer.js"
-export { strategyQuerier, computeNeeds, roundCandidates, type QuerierOptions } from "./loop/querier.js"
+export { strategyQuerier, computeNeeds, roundCandidates, defaultMcSamples, type QuerierOptions } from "./loop/querier.js"
 export { groundTruthOracle } from "./loop/oracle.js"
 export { runLoop, type LoopConfig, type LoopResume } from "./loop/loop.js"
 // run: the run record
 export { activeLearning, type ActiveLearningConfig, type StageLayers } from "./run/active-learning.js"
 export { runExperiment, runResolved, type ExperimentOptions, type ExperimentError } from "./run/experiment.js"
 export {
-  ExperimentSpec, SpecError, Seed, decodeSpec, encodeSpec, resolveSpec, budgetFields, specDifferences, defaultMcSamples,
+  ExperimentSpec, SpecError, Seed, decodeSpec, encodeSpec, resolveSpec, budgetFields, specDifferences,
   type ExperimentSpecInput, type ResolvedExperiment
 } from "./run/spec.js"
 export { resumeExperiment, ResumeOutcome, type ResumeOptions } from "./run/resume.js"

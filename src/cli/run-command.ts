@@ -1,3 +1,4 @@
+import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Logger, Option } from "effect"
 import { datasetForms, parseDatasetName } from "../data/catalogue.js"
@@ -5,7 +6,7 @@ import { modelNames } from "../models/catalogue.js"
 import type { RoundResult, RunEvent } from "../loop/events.js"
 import { runResolved } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
-import { resultsTable, type StopRecord } from "../run/run-files.js"
+import { resultsTable, runFile, type StopRecord } from "../run/run-files.js"
 import { resolveSpec } from "../run/spec.js"
 import { Progress } from "../loop/progress.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
@@ -120,7 +121,7 @@ const printSummary = (rounds: ReadonlyArray<RoundResult>, stop: string, out: str
   Effect.all([
     Console.log(resultsTable(rounds).toMarkdown({ format: { round: String, labeled: String } })),
     Console.log(stop),
-    Console.log(`results: ${out}/results.csv`)
+    Console.log(`results: ${join(out, runFile.resultsCsv)}`)
   ])
 
 const stopLine = (stop: StopRecord) => `stopped by ${stop.criterion} after round ${stop.round} (${stop.labeled} labels): ${stop.reason}`

@@ -1,5 +1,7 @@
 import { Args, Command } from "@effect/cli"
+import { join } from "node:path"
 import { Console, Effect, Option } from "effect"
+import { runFile } from "../run/run-files.js"
 import { stopAnalysis, stoppingTable } from "../run/stop-analysis.js"
 import { defaultCostWeights } from "../stopping/analysis.js"
 import { numberFlagWithDefault as numberFlag, textFlag } from "./flags.js"
@@ -20,7 +22,7 @@ export const stopAnalysisCommand = Command.make("stop-analysis", options, (o) =>
       ...Option.match(o.criteria, { onNone: () => ({}), onSome: (c) => ({ criteria: c.split(",").map((s) => s.trim()).filter((s) => s !== "") }) })
     })
     yield* Console.log(stoppingTable(points).select("criterion", "fired", "round", "labels", "accuracy", "macro_f1", "labels_saved", "accuracy_change", "cost").toMarkdown())
-    yield* Console.log(`wrote ${o.runDir}/stopping.csv and ${o.runDir}/stopping.svg`)
+    yield* Console.log(`wrote ${join(o.runDir, runFile.stoppingCsv)} and ${join(o.runDir, runFile.stoppingSvg)}`)
   })
 ).pipe(
   Command.withDescription(

@@ -10,7 +10,7 @@ import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJ
 import { GridEvent, GridProgress } from "./progress.js"
 import type { DataError } from "../data/errors.js"
 import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
-import { budgetFields } from "../run/spec.js"
+import { budgetFields, specDifferences } from "../run/spec.js"
 import { Progress } from "../loop/progress.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
@@ -55,10 +55,10 @@ export const YOUNG_GENERATION_MB = 192
 class JobFailure extends Data.TaggedError("JobFailure")<{ readonly message: string }> {}
 
 /** The fields other than the budget on which two grids' bases differ, as `field: saved X, given Y`. */
-const baseDifferences = (saved: Record<string, unknown>, given: Record<string, unknown>) =>
-  [...new Set([...Object.keys(saved), ...Object.keys(given)])]
-    .filter((k) => !budgetFields.includes(k) && JSON.stringify(saved[k]) !== JSON.stringify(given[k]))
-    .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
+const baseDifferences = (saved: Readonly<Record<string, unknown>>, given: Readonly<Record<string, unknown>>) => {
+  const withoutBudget = (base: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(base).filter(([k]) => !budgetFields.includes(k)))
+  return specDifferences(withoutBudget(saved), withoutBudget(given), { both: true })
+}
 
 /**
  * The grid as `OUT/grid.json` records it: the runs already recorded there and this command's,
@@ -68,14 +68,13 @@ const baseDifferences = (saved: Record<string, unknown>, given: Record<string, u
  */
 export const mergeGrids = (saved: ResolvedGrid, given: ResolvedGrid): ResolvedGrid => {
   const givenByDir = new Map(given.runs.map((r) => [r.dir, r]))
-  const savedRuns = saved.runs ?? []
-  const savedDirs = new Set(savedRuns.map((r) => r.dir))
-  const union = <A>(a: ReadonlyArray<A> | undefined, b: ReadonlyArray<A>) => [...new Set([...(a ?? []), ...b])]
+  const savedDirs = new Set(saved.runs.map((r) => r.dir))
+  const union = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>) => [...new Set([...a, ...b])]
   return {
     ...given,
     strategies: union(saved.strategies, given.strategies),
     seeds: union(saved.seeds, given.seeds),
-    runs: [...savedRuns.map((r) => givenByDir.get(r.dir) ?? r), ...given.runs.filter((r) => !savedDirs.has(r.dir))]
+    runs: [...saved.runs.map((r) => givenByDir.get(r.dir) ?? r), ...given.runs.filter((r) => !savedDirs.has(r.dir))]
   }
 }
 

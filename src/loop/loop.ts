@@ -14,6 +14,12 @@ import { type RoundResult, RunEvent, RunReporter, type RunSummary } from "./even
 import { Progress } from "./progress.js"
 import { Evaluator, Observer, Oracle, type OracleError, Querier, Trainer } from "./stages.js"
 
+/** A resume refused because its budget would have stopped the run at a round it has gone past. */
+export const budgetStopsEarlier = (round: number, decision: { readonly criterion: string; readonly reason: string }, completed: number) =>
+  new DataConfigError({
+    message: `the new budget would have stopped this run at round ${round} (${decision.criterion}: ${decision.reason}), and it has completed round ${completed}: a resumed run can only go on`
+  })
+
 /** Where a resumed run picks up: the checkpoint of its last complete round and what came before. */
 export interface LoopResume {
   /** Labelled indices in acquisition order and their labels, after the last complete round. */
@@ -94,11 +100,7 @@ export const runLoop = (
         const [next, decision] = stopping.step(state, o)
         state = next
         // Only a changed budget can stop here: the saved one did not stop the run.
-        if (decision._tag === "Stop") {
-          return yield* new DataConfigError({
-            message: `the new budget would have stopped this run at round ${o.round} (${decision.criterion}: ${decision.reason}), and it has completed round ${resume.observations.length - 1}: a resumed run can only go on`
-          })
-        }
+        if (decision._tag === "Stop") return yield* budgetStopsEarlier(o.round, decision, resume.observations.length - 1)
       }
       queried = resume.queried
       rounds.push(...resume.rounds)

@@ -25,6 +25,7 @@ export interface QuerierOptions {
   readonly batchSize?: number
 }
 
+/** MC-dropout passes T per round when none is given. */
 export const defaultMcSamples = 20
 
 /** The candidates of a round: every unlabelled index, or a seeded subset of m of them (sorted). */

@@ -2,6 +2,7 @@ import { join } from "node:path"
 import { Data, Effect } from "effect"
 import { DataError } from "../data/errors.js"
 import type { RunReporter, RunSummary } from "../loop/events.js"
+import { budgetStopsEarlier } from "../loop/loop.js"
 import { Backend, computeIdentity } from "../runtime/backend.js"
 import { maxRounds, poolExhausted } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
@@ -86,8 +87,9 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
       const missing = yield* missingFinalFiles(dir, r)
       const complete = missing.length === 0 && results.stop !== null
       const criterion = anyOf([...resolved.stopping, maxRounds(resolved.spec.nRound), poolExhausted])
-      const stopsAt = firstStop(criterion, observations)?.index
-      if (complete && stopsAt === r && stop !== undefined) return ResumeOutcome.AlreadyFinished({ round: r, rounds, stop })
+      const first = firstStop(criterion, observations)
+      if (first !== undefined && first.index < r) return yield* budgetStopsEarlier(first.index, first.decision, r)
+      if (complete && first?.index === r && stop !== undefined) return ResumeOutcome.AlreadyFinished({ round: r, rounds, stop })
       // Redo round r: it trained on the checkpoint's labelled set, and round r − 1's query led to it.
       const summary = yield* run({
         labeled: checkpoint.labeled,

@@ -28,6 +28,7 @@ import { ExperimentSpec } from "./spec.js"
  * | `models/round-NNNN/` | every round | the round's model (tfjs format; the last two are kept) |
  * | `checkpoint.json` | every round, last | the complete round a resume continues after, and whether the run finished |
  * | `.lock` | while a process writes | the writer's pid and host |
+ * | `stopping.csv`, `stopping.svg` | by `deal stop-analysis` | where each stopping criterion stops |
  */
 export const runFile = {
   spec: "spec.json",
@@ -37,7 +38,10 @@ export const runFile = {
   observations: "observations.jsonl",
   predictions: "predictions.csv",
   checkpoint: "checkpoint.json",
-  lock: ".lock"
+  lock: ".lock",
+  /** Written by `deal stop-analysis`. */
+  stoppingCsv: "stopping.csv",
+  stoppingSvg: "stopping.svg"
 } as const
 
 export const modelDir = (round: number): string => join("models", `round-${String(round).padStart(4, "0")}`)

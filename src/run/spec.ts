@@ -1,5 +1,6 @@
 import { Data, Effect, Either, Schema } from "effect"
 import type { DataKind } from "../data/dataset.js"
+import { defaultMcSamples } from "../loop/querier.js"
 import { type CatalogueModel, modelCatalogue, modelNames, modelSuits } from "../models/catalogue.js"
 import { parseStopping } from "../stopping/catalogue.js"
 import type { StoppingCriterion } from "../stopping/criterion.js"
@@ -17,9 +18,6 @@ const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 export const Seed = Schema.Int.pipe(
   Schema.between(0, 2 ** 32 - 1, { message: (issue) => `a seed is an integer from 0 to 4294967295 (2^32 − 1), got ${JSON.stringify(issue.actual)}` })
 )
-
-/** MC-dropout passes T per round when the spec gives none. */
-export const defaultMcSamples = 20
 
 /**
  * An experiment: everything that determines a run's results, with every default in this one

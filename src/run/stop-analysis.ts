@@ -68,9 +68,9 @@ export const stopAnalysis = (
     const { points, curve } = yield* analyzeRun(dir, options)
     const svg = yield* renderSvg(
       stoppingChart(curve, points.filter((p) => p.fired), `Where each stopping criterion stops: ${basename(resolve(dir))}`),
-      join(dir, "stopping.svg")
+      join(dir, runFile.stoppingSvg)
     )
-    yield* writeFileAtomic(join(dir, "stopping.csv"), stoppingTable(points).toCSV())
-    yield* writeFileAtomic(join(dir, "stopping.svg"), svg)
+    yield* writeFileAtomic(join(dir, runFile.stoppingCsv), stoppingTable(points).toCSV())
+    yield* writeFileAtomic(join(dir, runFile.stoppingSvg), svg)
     return points
   })

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -31,6 +31,16 @@ describe("deal run", () => {
       expect(stdout).toMatch(new RegExp(`^${name}`, "m"))
     }
     expect(stdout).toContain("Bloodgood & Vijay-Shanker (2009)")
+  })
+
+  it("refuses an image size too small for the model in one line, before anything is loaded or written", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "deal-cli-small-")), "run")
+    const r = await deal("run", "--model", "gal-cnn", "--img_size", "4", "--out", out)
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(
+      "deal: SpecError: model 'gal-cnn' needs images of at least 8×8 (two 4×4 convolutions, then 2×2 pooling), got 4×4: expected --img_size 8 or more"
+    )
+    expect(existsSync(out)).toBe(false)
   })
 
   it("rejects a bad value with one line naming the flag and the allowed values", async () => {

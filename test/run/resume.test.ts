@@ -115,7 +115,7 @@ describe("resume", () => {
     const shorter = await deal(["run", "--resume", dir, "--n_round", "2"])
     expect(shorter.code).toBe(1)
     expect(lastLine(shorter.stderr)).toBe(
-      "deal: DataConfigError: the new budget would have stopped this run at round 2 (max-rounds: reached round 2 of 2), and it has completed round 7: a resumed run can only go on"
+      "deal: DataConfigError: the new budget would have stopped this run at round 2 (max-rounds: reached round 2 of 2), and it has completed round 8: a resumed run can only go on"
     )
     const other = await deal(["run", "--resume", dir, "--seed", "7", "--strategy_name", "margin"])
     expect(lastLine(other.stderr)).toBe(`deal: SpecError: cannot resume ${dir} with a different spec: strategy: saved "entropy", given "margin"`)

@@ -85,7 +85,10 @@ describe("coreset (k-center greedy)", () => {
           const optimum = Math.min(
             ...subsets(n, Math.min(k, n)).map((s) => coveringRadius(x.data, n, d, [...labelled, ...s.map((row) => ({ data: x.data, row }))]))
           )
-          expect(radius).toBeLessThanOrEqual(2 * optimum + 1e-4)
+          // The start from the labelled set computes ‖x‖² + ‖c‖² − 2·x·c in float32, whose cancellation
+          // loses up to ~4·eps32·max‖·‖² of a squared distance (issue 16 replaces it with an exact one).
+          const maxNormSq = Math.max(0, ...[x, l].flatMap((e) => Array.from({ length: e.rows }, (_, i) => dist2(e.data, d, i, new Float32Array(d), 0))))
+          expect(radius).toBeLessThanOrEqual(2 * optimum + Math.sqrt(4 * 2 ** -23 * maxNormSq) + 1e-4)
         }
       ),
       { numRuns: 150 }
