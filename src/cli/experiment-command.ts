@@ -9,6 +9,7 @@ import { runProgress } from "../run/run-files.js"
 import { SpecError } from "../run/spec.js"
 import type { BackendPreference } from "../runtime/backend.js"
 import { backendPreferences } from "../runtime/backend.js"
+import { parseDecimalInteger } from "../runtime/decimal.js"
 import { choiceFlag, integerFlag, textFlag } from "./flags.js"
 
 const options = {
@@ -31,8 +32,8 @@ const commaList = (text: string) => text.split(",").map((s) => s.trim()).filter(
 
 const parseSeeds = (text: string) => {
   const parts = commaList(text)
-  const seeds = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN))
-  return parts.length > 0 && seeds.every((s) => Number.isInteger(s) && s < 2 ** 32)
+  const seeds = parts.map((p) => parseDecimalInteger(p) ?? Number.NaN)
+  return parts.length > 0 && seeds.every((s) => s < 2 ** 32)
     ? Effect.succeed(seeds)
     : Effect.fail(new SpecError({ message: `--seeds: expected seeds (integers from 0 to 4294967295) separated by commas, e.g. 1,2,3, got '${text}'` }))
 }

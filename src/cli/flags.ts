@@ -1,5 +1,6 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Effect } from "effect"
+import { parseDecimal, parseDecimalInteger } from "../runtime/decimal.js"
 
 /**
  * Flags in DalMax's snake_case (`--n_round`), with the kebab-case spelling (`--n-round`) as an
@@ -16,10 +17,6 @@ const invalid = (message: string) => Effect.fail(ValidationError.invalidValue(He
 
 const defaultNote = (fallback: string | number | undefined) => (fallback === undefined ? "" : `; default ${fallback}`)
 
-/** Decimal digits only: no sign, hex (`0x10`), exponent or empty string, which `Number` would take. */
-const DECIMAL_INTEGER = /^\d+$/
-/** A decimal number such as `0.05`, `5e-3` or `10`: no hex, no empty string, no `Infinity`. */
-const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
 
 export const integerFlag = (
   name: string,
@@ -31,8 +28,8 @@ export const integerFlag = (
   return named(name).pipe(
     Options.withDescription(`${description} (${range}${defaultNote(options.default)})`),
     Options.mapEffect((text) => {
-      const n = DECIMAL_INTEGER.test(text) ? Number(text) : Number.NaN
-      return Number.isSafeInteger(n) && n >= min && n <= (options.max ?? Infinity)
+      const n = parseDecimalInteger(text)
+      return n !== undefined && n >= min && n <= (options.max ?? Infinity)
         ? Effect.succeed(n)
         : invalid(`--${name}: expected ${range} in decimal digits, got '${text}'`)
     }),
@@ -44,7 +41,7 @@ const positiveNumber = (name: string, description: string, fallback: number | un
   named(name).pipe(
     Options.withDescription(`${description} (a positive number${defaultNote(fallback)})`),
     Options.mapEffect((text) => {
-      const n = DECIMAL_NUMBER.test(text) ? Number(text) : Number.NaN
+      const n = parseDecimal(text) ?? Number.NaN
       return Number.isFinite(n) && n > 0 ? Effect.succeed(n) : invalid(`--${name}: expected a positive decimal number such as 0.05 or 5e-3, got '${text}'`)
     })
   )

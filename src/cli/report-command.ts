@@ -2,6 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { gridReport } from "../grid/report.js"
 import { SpecError } from "../run/experiment.js"
+import { parseDecimal } from "../runtime/decimal.js"
 import { textFlag } from "./flags.js"
 
 const options = {
@@ -14,8 +15,8 @@ const options = {
 
 const parseTargets = (text: string) => {
   const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
-  const targets = parts.map(Number)
-  return parts.length > 0 && targets.every((t) => Number.isFinite(t) && t > 0 && t <= 1)
+  const targets = parts.map((p) => parseDecimal(p) ?? Number.NaN)
+  return parts.length > 0 && targets.every((t) => t > 0 && t <= 1)
     ? Effect.succeed(targets)
     : Effect.fail(new SpecError({ message: `--targets: expected accuracies in (0, 1] separated by commas, e.g. 0.9,0.95, got '${text}'` }))
 }

@@ -1,4 +1,5 @@
 import { Data, Either } from "effect"
+import { parseDecimal } from "../runtime/decimal.js"
 import { maxLabels, maxRounds, maxSeconds, targetAccuracy } from "./budget.js"
 import { changingConfidence } from "./changing-confidence.js"
 import { classificationChange } from "./classification-change.js"
@@ -91,9 +92,9 @@ export const parseStopping = (text: string): Either.Either<StoppingCriterion<any
       ? Either.left(new StoppingSpecError({ message: `stopping criterion '${name}' needs a value, as in ${name}=100` }))
       : Either.right(entry.make(undefined))
   }
-  const n = Number(value)
-  const range = entry.max === undefined ? "a non-negative number" : `a number from 0 to ${entry.max}`
-  return value !== "" && Number.isFinite(n) && n >= 0 && n <= (entry.max ?? Infinity)
+  const n = parseDecimal(value)
+  const range = entry.max === undefined ? "a non-negative decimal number" : `a decimal number from 0 to ${entry.max}`
+  return n !== undefined && Number.isFinite(n) && n <= (entry.max ?? Infinity)
     ? Either.right(entry.make(n))
     : Either.left(new StoppingSpecError({ message: `stopping criterion '${name}': ${entry.parameter} must be ${range}, got '${value}'` }))
 }
