@@ -160,16 +160,31 @@ describe("--out", () => {
     expect(statSync(join(whole3, "checkpoint.json")).mtimeMs).toBe(before)
   })
 
-  it("refuses a second writer while the first holds the directory, naming it", async () => {
+  it("refuses a second process while the first writes the directory, naming it; the first finishes unharmed", async () => {
     const dir = tmp("locked")
-    cpSync(whole3, dir, { recursive: true })
-    // this test process stands for a live writer
-    writeFileSync(join(dir, ".lock"), JSON.stringify({ pid: process.pid, host: hostname(), since: "2026-12-01T00:00:00.000Z" }))
-    const second = await deal(["run", "--resume", dir, "--n_round", "4"])
-    expect(second.code).toBe(1)
-    expect(lastLine(second.stderr)).toBe(
-      `deal: LockError: ${join(dir, ".lock")}: ${dir} is being written by pid ${process.pid} on ${hostname()} since 2026-12-01T00:00:00.000Z: wait for it to finish, or remove ${join(dir, ".lock")} if that process is gone`
-    )
+    const first = spawn("node", ["bin/deal.js", ...runArgs({ n_round: "8", out: dir })], { stdio: "ignore" })
+    const exited = new Promise<number | null>((resolve) => first.on("exit", (code) => resolve(code)))
+    const lockHolder = () => {
+      try {
+        return JSON.parse(readFileSync(join(dir, ".lock"), "utf8")).pid as number
+      } catch {
+        return undefined
+      }
+    }
+    while (lockHolder() === undefined) await new Promise((r) => setTimeout(r, 5))
+    // frozen while it holds the lock, the first writer is certainly alive while the others try
+    first.kill("SIGSTOP")
+    const second = await deal(runArgs({ n_round: "8", out: dir }))
+    const resume = await deal(["run", "--resume", dir])
+    first.kill("SIGCONT")
+    for (const refused of [second, resume]) {
+      expect(refused.code).toBe(1)
+      expect(lastLine(refused.stderr)).toMatch(
+        new RegExp(`^deal: LockError: ${join(dir, ".lock")}: ${dir} is being written by pid ${first.pid} on ${hostname()} since \\S+: wait for it to finish, or remove ${join(dir, ".lock")} if that process is gone$`)
+      )
+    }
+    expect(await exited).toBe(0)
+    expect(snapshot(dir)).toEqual(snapshot(whole8))
   })
 
   it("writes nothing when the inputs are refused, even after the directory was locked", async () => {
