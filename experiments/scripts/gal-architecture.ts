@@ -14,30 +14,16 @@
 //
 //   node dist/experiments/scripts/gal-architecture.js RUN_DIR [--sizes 120,160,200] [--repeats 3]
 //     [--variants gal-cnn,gal-cnn-keras] [--mc T] [--out FILE.csv]
-import { readFileSync } from "node:fs"
 import { writeFile } from "node:fs/promises"
-import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs-core"
 import * as aq from "arquero"
 import { Effect } from "effect"
 import {
   Backend, classificationMetrics, fitModel, loadMnist, meanProbabilities, modelCatalogue, modelOutputs, RandomStream,
-  reseedDropout, splitValidation, subsample
+  readCheckpoint, readResultsFile, readSpecFile, reseedDropout, resolveSpec, splitValidation, subsample
 } from "deal"
 
-interface RunSpec {
-  readonly seed: number
-  readonly nInitLabeled: number
-  readonly nQuery: number
-  readonly nValidation?: number
-  readonly nTrain?: number
-  readonly nTest?: number
-  readonly epochs: number
-  readonly batchSize: number
-  readonly learningRate: number
-  readonly weightDecay: number
-}
 
 export interface ArchitectureRow {
   readonly set: "run" | "random"
@@ -68,14 +54,9 @@ export const architectureCheck = (
 ) =>
   Effect.gen(function* () {
     yield* Backend
-    const spec = JSON.parse(readFileSync(join(runDir, "spec.json"), "utf8")) as RunSpec
-    const labeledOrder = Int32Array.from((JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")) as { labeled: number[] }).labeled)
-    const runAccuracy = new Map(
-      readFileSync(join(runDir, "results.csv"), "utf8").trim().split("\n").slice(1).map((line) => {
-        const [, labeled, accuracy] = line.split(",")
-        return [Number(labeled), Number(accuracy)] as const
-      })
-    )
+    const { spec } = yield* Effect.flatMap(readSpecFile(runDir), (saved) => resolveSpec(saved))
+    const labeledOrder = (yield* readCheckpoint(runDir)).labeled
+    const runAccuracy = new Map((yield* readResultsFile(runDir)).rounds.map((r) => [r.labeled, r.accuracy] as const))
     const mnist = yield* loadMnist()
     // The run's data, drawn as `deal run` draws it: its seeded subsamples (if any) of the 60,000
     // training and 10,000 test images, less its seeded validation set.
@@ -100,7 +81,7 @@ export const architectureCheck = (
       }
       for (const [set, indices] of Object.entries(sets) as Array<["run" | "random", Int32Array]>) {
         const labels = indices.map((i) => train.y[i])
-        for (const { model: name, weightDecay } of variants.map((v) => parseVariant(v, spec.weightDecay))) {
+        for (const { model: name, weightDecay } of variants.map((v) => parseVariant(v, spec.weightDecay ?? 0))) {
           for (let repeat = 0; repeat < repeats; repeat++) {
             const stream = (purpose: string) =>
               repeat === 0 ? RandomStream.make(spec.seed, "round", round, purpose) : RandomStream.make(spec.seed, "architecture-check", repeat, n, purpose)

@@ -1,3 +1,4 @@
+import { access } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import type { DataError } from "../data/errors.js"
@@ -70,4 +71,4 @@ export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<vo
 
 /** Whether `dir` holds a grid. */
 export const holdsGrid = (dir: string): Effect.Effect<boolean> =>
-  Effect.map(Effect.either(readGridFile(dir)), (e) => e._tag === "Right" || !e.left.message.startsWith("no grid.json"))
+  Effect.promise(() => access(join(dir, gridFile)).then(() => true, () => false))

@@ -1,4 +1,4 @@
-import { access, readdir } from "node:fs/promises"
+import { access } from "node:fs/promises"
 import { join } from "node:path"
 import * as aq from "arquero"
 import { Effect, Either, Schema } from "effect"
@@ -265,8 +265,6 @@ export const missingFinalFiles = (dir: string, round: number): Effect.Effect<Rea
     Effect.map(exists(join(dir, f)), (e) => !e)
   )
 
-/** The entries of `dir` (empty when it does not exist). */
-export const listDir = (dir: string): Effect.Effect<ReadonlyArray<string>> => Effect.promise(() => readdir(dir).catch(() => []))
 
 /** How far a run directory has got: not started, the last complete round, or finished. */
 export type RunProgress =
