@@ -66,8 +66,8 @@ const options = {
   mcSamples: integerFlag("mc_samples", "MC-dropout passes T per round for MC strategies (bald, batchbald, …; default 20)", { min: 1 }),
   poolSubset: integerFlag("pool_subset", "score a seeded random subset of this many unlabelled examples per round (default: all)", { min: 1 }),
   stopping: textFlag("stopping", `extra stopping criteria, comma-separated, e.g. max-labels=1000 (${stoppingNames.join(", ")})`),
-  out: textFlag("out", "run directory for spec.json, results.csv, results.json (default runs/DATASET-STRATEGY-seedSEED)"),
-  resume: textFlag("resume", "continue the interrupted run in this directory from its last complete round (flags given must match its spec.json)"),
+  out: textFlag("out", `run directory for ${runFile.spec}, ${runFile.resultsCsv}, ${runFile.results}, … (default runs/DATASET-STRATEGY-seedSEED)`),
+  resume: textFlag("resume", `continue the interrupted run in this directory from its last complete round (flags given must match its ${runFile.spec})`),
   backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto"),
   allowBackendChange: Options.boolean("allow_backend_change").pipe(
     Options.withAlias("allow-backend-change"),

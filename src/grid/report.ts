@@ -10,7 +10,7 @@ import { learningCurvesChart, stoppingSummaryChart } from "../report/grid-charts
 import { type MeanPoint, plusMinus, type Spread } from "../report/grid-stats.js"
 import { renderSvg } from "../report/vega.js"
 import { type GridRun, type ResolvedGrid, readGridFile } from "../run/grid-file.js"
-import { readResultsIfAny } from "../run/run-files.js"
+import { readResultsIfAny, runFile } from "../run/run-files.js"
 import { stopAnalysis } from "../run/stop-analysis.js"
 import { type GridSummary, type RunResults, reportedRuns, stageSeconds, type StoppingSummary, type StrategySummary, summarizeGrid } from "./summary.js"
 
@@ -279,7 +279,7 @@ const reportDocument = (summary: GridSummary, svg: { readonly curves: string; re
         `${hours(totalSeconds)} h of timed stages over ${runs.length} runs, the seconds each run measured around its stages (sums over its rounds, resumed rounds included); evaluating the test, validation and stop sets is not timed, and runs that shared cores each count their own wall time.`
       ),
       ...(stopping && svg.stopping !== undefined
-        ? [heading(2, "Stopping criteria"), figure("stopping", "stopping.svg", svg.stopping), stoppingTable(stopping.summaries, strategies.length > 1)]
+        ? [heading(2, "Stopping criteria"), figure("stopping", runFile.stoppingSvg, svg.stopping), stoppingTable(stopping.summaries, strategies.length > 1)]
         : []),
       heading(2, "Notes"),
       bulletList(notes(summary))
@@ -288,12 +288,12 @@ const reportDocument = (summary: GridSummary, svg: { readonly curves: string; re
 }
 
 /**
- * `deal report DIR`: reads a grid written by `deal experiment` (its `grid.json` and every run's
- * `results.json`) and writes `DIR/report/`: `curves.svg` (+ its vega-lite spec `curves.vl.json`
+ * `deal report DIR`: reads a grid written by `deal experiment` (its grid file and every run's
+ * results, through `src/run`'s readers) and writes `DIR/report/`: `curves.svg` (+ its vega-lite spec `curves.vl.json`
  * and the numbers in `curves.csv`), `summary.csv` and `summary.md` (final accuracy and area under
  * the budget curve per strategy, mean ± std over seeds; labels to first reach each target accuracy
  * on the seed-mean curve, beside the paper's when the grid carries them; rounds and the time the
- * runs' stages took), with the stopping summary `stopping.csv`/`stopping.svg` when asked, and one
+ * runs' stages took), with the stopping summary (named as stop-analysis names a run's) when asked, and one
  * self-contained `index.html`. The numbers come from `summarizeGrid`, the text from one document.
  */
 export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Effect<GridReport, DataError | ReportError> =>
@@ -310,7 +310,7 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
     const curvesSpec = curvesChart(summary)
     const curvesSvg = yield* renderSvg(curvesSpec, join(out, "curves.svg"))
     const stoppingSpec = summary.stopping && stoppingSummaryChart(summary.stopping.rows, `${grid.name}: where each stopping criterion stops`)
-    const stoppingSvg = stoppingSpec ? yield* renderSvg(stoppingSpec, join(out, "stopping.svg")) : undefined
+    const stoppingSvg = stoppingSpec ? yield* renderSvg(stoppingSpec, join(out, runFile.stoppingSvg)) : undefined
     const doc = reportDocument(summary, { curves: curvesSvg, stopping: stoppingSvg })
 
     const vlJson = (spec: TopLevelSpec) => JSON.stringify(spec, null, 2) + "\n"
@@ -323,7 +323,11 @@ export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Eff
       ["index.html", toHtml(doc)]
     ]
     if (summary.stopping && stoppingSpec && stoppingSvg !== undefined) {
-      files.push(["stopping.svg", stoppingSvg], ["stopping.vl.json", vlJson(stoppingSpec)], ["stopping.csv", stoppingCsv(summary.stopping.summaries)])
+      files.push(
+        [runFile.stoppingSvg, stoppingSvg],
+        [runFile.stoppingSvg.replace(/\.svg$/, ".vl.json"), vlJson(stoppingSpec)],
+        [runFile.stoppingCsv, stoppingCsv(summary.stopping.summaries)]
+      )
     }
     yield* Effect.forEach(files, ([name, contents]) => writeFileAtomic(join(out, name), contents), { discard: true })
     const { budget, strategies, curves, stopping, missing } = summary

@@ -25,7 +25,7 @@ export interface GridSummary {
 }
 
 export interface GridOptions {
-  /** The grid's directory: `grid.json` and one `<strategy>/seed-<n>/` per run. */
+  /** The grid's directory: its grid file (`src/run/grid-file.ts`) and one `<strategy>/seed-<n>/` per run. */
   readonly out: string
   /** Worker threads (default: one per core, at most one per run). */
   readonly parallel?: number
@@ -61,7 +61,7 @@ const baseDifferences = (saved: Readonly<Record<string, unknown>>, given: Readon
 }
 
 /**
- * The grid as `OUT/grid.json` records it: the runs already recorded there and this command's,
+ * The grid as its grid file in OUT records it: the runs already recorded there and this command's,
  * so that running some seeds or strategies of a grid (`--seeds 3`, `--strategies random`) adds
  * to what `deal report` reads instead of replacing it. Recorded runs keep their order; a run
  * given again takes its new spec.
@@ -79,7 +79,7 @@ export const mergeGrids = (saved: ResolvedGrid, given: ResolvedGrid): ResolvedGr
 }
 
 /**
- * Writes `OUT/grid.json` (merged with the one there), refusing a directory that holds a grid with
+ * Writes the grid file in OUT (merged with the one there), refusing a directory that holds a grid with
  * another name or base (other seeds or strategies are fine: a grid can grow; so is another budget,
  * which each run's resume takes up, going on from where it stopped).
  */

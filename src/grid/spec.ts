@@ -137,5 +137,5 @@ export const resolveGrid = (
     }
   })
 
-/** Reads `DIR/grid.json`, written by `deal experiment`. */
+/** Reads the grid file of DIR, written by `deal experiment` (`readGridFile`). */
 export const readResolvedGrid = readGridFile

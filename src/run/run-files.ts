@@ -9,7 +9,7 @@ import { type ModelArtifacts, modelFiles, readWeights } from "../models/weights.
 import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
 import type { ReportError } from "../report/errors.js"
 import type { Observation, QueriedObservation } from "../stopping/criterion.js"
-import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried } from "../stopping/observation-codec.js"
+import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried } from "./observation-codec.js"
 import { formatIssues, readJsonFile, readText, writeJsonFile } from "./json-file.js"
 import { ExperimentSpec } from "./spec.js"
 

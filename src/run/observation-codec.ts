@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { Observation, QueriedObservation } from "./criterion.js"
+import type { Observation, QueriedObservation } from "../stopping/criterion.js"
 
 /** A typed array as little-endian base64 (compact, exact). */
 const base64 = <A extends Int32Array | Float32Array | Uint16Array>(a: A): string =>
@@ -21,7 +21,7 @@ export const EncodedQueried = Schema.Struct({ predicted: Schema.String, entropy:
 
 const Metrics = Schema.Struct({ accuracy: Schema.Number, macroF1: Schema.Number, loss: Schema.Number })
 
-/** One line of `observations.jsonl`: an observation with its arrays as base64. */
+/** One line of the run's observations file (`runFile.observations`): an observation with its arrays as base64. */
 export const EncodedObservation = Schema.Struct({
   round: Schema.Int,
   labeled: Schema.Int,
