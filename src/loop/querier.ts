@@ -34,10 +34,8 @@ export const roundCandidates = (pool: Pool, poolSubset: number | undefined, rng:
   return poolSubset === undefined || poolSubset >= all.length ? all : rng.sample(all, poolSubset).sort()
 }
 
-/** The rows of `probabilities` [candidates × C] for the pool indices `chosen` (candidates are sorted). */
-const rowsOf = (probabilities: tf.Tensor2D, candidates: Int32Array, chosen: Int32Array): Float32Array => {
-  const c = probabilities.shape[1]
-  const all = probabilities.dataSync() as Float32Array
+/** The rows of `all` [candidates × c] for the pool indices `chosen` (candidates are sorted). */
+const rowsOf = (all: Float32Array, c: number, candidates: Int32Array, chosen: Int32Array): Float32Array => {
   const out = new Float32Array(chosen.length * c)
   chosen.forEach((index, j) => {
     const position = sortedIndexOf(candidates, index)
@@ -64,7 +62,10 @@ const sortedIndexOf = (sorted: Int32Array, value: number): number => {
  * gives probabilities, embeddings and MC samples (MC passes reuse the layers before the first
  * dropout).
  */
-export const computeNeeds = (input: {
+export const computeNeeds = (input: NeedsInput): Effect.Effect<Omit<SelectionInput, "k" | "rng">, never, Scope.Scope> =>
+  Effect.map(computeNeedsAndRows(input), ({ needs }) => needs)
+
+interface NeedsInput {
   readonly needs: ReadonlyArray<StrategyNeed>
   readonly model: tfl.LayersModel
   readonly data: Dataset
@@ -74,7 +75,12 @@ export const computeNeeds = (input: {
   readonly mcSeed: number
   readonly batchSize?: number
   readonly onBatch?: (done: number, total: number) => Effect.Effect<void>
-}): Effect.Effect<Omit<SelectionInput, "k" | "rng">, never, Scope.Scope> =>
+}
+
+/** `computeNeeds`, and the candidates' probabilities as the rows it computed them in (when it did). */
+const computeNeedsAndRows = (
+  input: NeedsInput
+): Effect.Effect<{ readonly needs: Omit<SelectionInput, "k" | "rng">; readonly rows: Float32Array | undefined }, never, Scope.Scope> =>
   Effect.gen(function* () {
     const needs = new Set(input.needs)
     const n = input.candidates.length
@@ -122,7 +128,7 @@ export const computeNeeds = (input: {
         features: (positions) => featuresTensor(input.data, Array.from(positions, (p) => input.candidates[p]))
       }
     }
-    return result as Omit<SelectionInput, "k" | "rng">
+    return { needs: result as Omit<SelectionInput, "k" | "rng">, rows: outputs?.probabilities }
   })
 
 /**
@@ -143,8 +149,8 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
         query: ({ round, model, data, pool, k }) =>
           Effect.scoped(Effect.gen(function* () {
             const candidates = roundCandidates(pool, options.poolSubset, rng.stream("round", round, "subset"))
-            const [needs, scoreSeconds] = yield* timedSeconds(
-              computeNeeds({
+            const [{ needs, rows }, scoreSeconds] = yield* timedSeconds(
+              computeNeedsAndRows({
                 needs: strategy.needs,
                 model,
                 data,
@@ -159,8 +165,9 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
             const [indices, selectSeconds] = yield* timedSeconds(
               Effect.sync(() => strategy.select({ ...needs, k, rng: rng.stream("round", round, "select") }))
             )
-            const chosen = needs.probabilities
-              ? rowsOf(needs.probabilities, candidates, indices)
+            // What the model thought of the chosen rows, from the probabilities already computed
+            const chosen = rows
+              ? rowsOf(rows, numClasses(data), candidates, indices)
               : yield* predictProbabilities(model, data, indices)
             return { indices, scoreSeconds, selectSeconds, chosen: summarizeProbabilities(chosen, numClasses(data)) }
           }))
