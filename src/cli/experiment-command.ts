@@ -24,7 +24,8 @@ const options = {
   parallel: integerFlag("parallel", "runs at a time, each in its own worker thread (default: one per core)", { min: 1 }),
   profile: textFlag("profile", "a named profile of the spec, e.g. quick (fields of the base it replaces)"),
   out: textFlag("out", "the grid's directory (default runs/NAME, or runs/NAME-PROFILE)"),
-  backend: choiceFlag("backend", "tfjs backend of every worker", backendPreferences, "auto")
+  backend: choiceFlag("backend", "tfjs backend of every worker", backendPreferences, "auto"),
+  threads: integerFlag("threads", "cores to divide between the workers' wasm backends (default: all of this machine's)", { min: 1 })
 }
 
 /** The non-empty items of a comma-separated flag value. */
@@ -71,7 +72,8 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     const summary = yield* runGrid(resolved, {
       out,
       ...Option.match(o.parallel, { onNone: () => ({}), onSome: (parallel) => ({ parallel }) }),
-      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference
+      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference,
+      threads: Option.getOrUndefined(o.threads)
     }).pipe(Effect.provide(GridProgress.stream()), Effect.onInterrupt(() => interrupted(resolved.runs, out)))
     const failed = summary.runs.filter((r) => !r.ok)
     const counts = (status: string) => summary.runs.filter((r) => r.ok && r.outcome.status === status).length

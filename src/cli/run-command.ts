@@ -69,6 +69,7 @@ const options = {
   out: textFlag("out", `run directory for ${runFile.spec}, ${runFile.resultsCsv}, ${runFile.results}, … (default runs/DATASET-STRATEGY-seedSEED)`),
   resume: textFlag("resume", `continue the interrupted run in this directory from its last complete round (flags given must match its ${runFile.spec})`),
   backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto"),
+  threads: integerFlag("threads", "cores for the wasm backend's XNNPACK threads (default: all of this machine's, up to 8; results do not depend on it)", { min: 1 }),
   allowBackendChange: Options.boolean("allow_backend_change").pipe(
     Options.withAlias("allow-backend-change"),
     Options.withDescription("with --resume: go on under another backend or tfjs/kernel versions than the run's (float order differs; each round records its backend)")
@@ -147,7 +148,7 @@ const roundTracker = () => {
 export const runCommand = Command.make("run", options, (o) =>
   Effect.gen(function* () {
     const backend = yield* Backend
-    yield* Console.error(`deal: backend ${backend.name}`)
+    yield* Console.error(`deal: backend ${backend.device}`)
     const spec = givenSpec(o)
     const tracker = roundTracker()
     if (Option.isSome(o.resume)) {
@@ -169,6 +170,6 @@ export const runCommand = Command.make("run", options, (o) =>
     const { stop, rounds } = yield* runResolved(resolved, { out, reporter: tracker.reporter }).pipe(Effect.onInterrupt(() => tracker.interrupted(out)))
     yield* printSummary(rounds, stopLine(stop), out)
   }).pipe(
-    Effect.provide(Layer.mergeAll(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference), Progress.terminal(), warningLogger))
+    Effect.provide(Layer.mergeAll(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference, { threads: value(o.threads) }), Progress.terminal(), warningLogger))
   )
 ).pipe(Command.withDescription("Run active learning on a dataset and write the run directory; --resume DIR continues an interrupted run."))

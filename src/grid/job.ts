@@ -5,6 +5,7 @@ import { runExperiment } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
 import { encodeSpec, type ExperimentSpec } from "../run/spec.js"
 import { holdsRun } from "../run/run-files.js"
+import type { BackendPreference } from "../runtime/backend.js"
 
 /** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
 export interface GridJob {
@@ -32,6 +33,12 @@ export interface JobOutcome {
   readonly rounds: number
   readonly lastRound: JobRound | null
   readonly seconds: number
+}
+
+/** What a grid worker starts with: the backend to set up, and its share of the cores. */
+export interface WorkerData {
+  readonly backend: BackendPreference
+  readonly threads: number
 }
 
 /** Messages from a grid worker to the parent. */

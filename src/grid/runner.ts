@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads"
 import { Data, Effect, Exit, Layer } from "effect"
 import type { ReportError } from "../report/errors.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
-import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerMessage } from "./job.js"
+import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
 import { GridEvent, GridProgress } from "./progress.js"
 import type { DataError } from "../data/errors.js"
 import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
@@ -30,6 +30,8 @@ export interface GridOptions {
   /** Worker threads (default: one per core, at most one per run). */
   readonly parallel?: number
   readonly backend?: BackendPreference
+  /** Cores divided between the workers' wasm backends (default: all of this machine's). */
+  readonly threads?: number
   /**
    * Run the jobs one after another in this process instead of in worker threads. The default
    * is to do so only where no compiled worker (`worker.js` beside this module) exists, as
@@ -145,6 +147,7 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
     const inProcess = entry === undefined
     const workers = inProcess ? 1 : Math.max(1, Math.min(options.parallel ?? availableParallelism(), grid.runs.length))
     const backend = options.backend ?? "auto"
+    const threads = Math.max(1, Math.floor((options.threads ?? availableParallelism()) / workers))
     const jobs = grid.runs.map((run, id) => ({ run, job: { id, dir: resolve(out, run.dir), spec: run.spec } satisfies GridJob }))
     const emit = (e: GridEvent) => Effect.runSync(progress.event(e))
     emit(GridEvent.GridStarted({ name: grid.name, profile: grid.profile, runs: grid.runs, workers, inProcess, out }))
@@ -164,12 +167,12 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
         }
       })
 
-    const inProcessLayer = Layer.mergeAll(Backend.layer(backend), Progress.silent)
+    const inProcessLayer = Layer.mergeAll(Backend.layer(backend, { threads }), Progress.silent)
     /** One slot: takes the next job until none is left, on its own worker (replaced if it crashes). */
     const slot = (index: number) =>
       Effect.gen(function* () {
         let worker: Worker | undefined
-        const fresh = () => new Worker(entry!, { workerData: { backend }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
+        const fresh = () => new Worker(entry!, { workerData: { backend, threads } satisfies WorkerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
         yield* Effect.addFinalizer(() => Effect.promise(() => (worker === undefined ? Promise.resolve(0) : worker.terminate())))
         while (next < jobs.length) {
           const i = next++

@@ -5,15 +5,15 @@
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { Effect, Exit, Layer, ManagedRuntime } from "effect"
-import { Backend, type BackendPreference } from "../runtime/backend.js"
-import { describeFailure, type GridJob, runGridJob, type WorkerMessage } from "./job.js"
+import { Backend } from "../runtime/backend.js"
+import { describeFailure, type GridJob, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
 import { Progress } from "../loop/progress.js"
 
 const port = parentPort
 if (port === null) throw new Error("grid/worker.js runs as a worker thread of deal experiment")
 
-const preference = ((workerData as { readonly backend?: BackendPreference } | undefined)?.backend ?? "auto") as BackendPreference
-const runtime = ManagedRuntime.make(Layer.mergeAll(Backend.layer(preference), Progress.silent))
+const { backend, threads } = workerData as WorkerData
+const runtime = ManagedRuntime.make(Layer.mergeAll(Backend.layer(backend, { threads }), Progress.silent))
 const post = (message: WorkerMessage) => port.postMessage(message)
 
 port.on("message", (job: GridJob) => {

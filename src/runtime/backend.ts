@@ -1,11 +1,18 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import "@tensorflow/tfjs-backend-wasm"
-import { Context, Data, Effect, Layer } from "effect"
+import { Console, Context, Data, Effect, Layer } from "effect"
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul.js"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
+import { useWasmThreads, wasmThreads } from "./wasm-threads.js"
+import { availableParallelism } from "node:os"
+
+// Production mode from the moment deal loads tfjs: no debug checks, and none of tfjs's console
+// chatter (its cpu backend's "install tfjs-node" banner on first use). deal says itself, in one
+// line, when no fast backend was found (`initBackend`).
+tf.enableProdMode()
 
 /**
  * The version of deal's own kernels (wasm conv gradients, transposed matMul, max-pool gradient,
@@ -49,12 +56,21 @@ const tryNative = async (name: BackendName): Promise<boolean> => {
   return tf.findBackend("tensorflow") !== null && (await tf.setBackend("tensorflow"))
 }
 
-const activate = async (name: BackendName): Promise<boolean> => {
+/** How a backend is set up: `threads` for wasm's XNNPACK pool (default: every core, up to 8). */
+export interface BackendOptions {
+  readonly threads?: number
+}
+
+/** The cores of this machine (what `--threads` defaults to). */
+export const machineCores = (): number => availableParallelism()
+
+const activate = async (name: BackendName, options: BackendOptions): Promise<boolean> => {
   switch (name) {
     case "tensorflow-gpu":
     case "tensorflow":
       return tryNative(name)
     case "wasm":
+      useWasmThreads(options.threads ?? machineCores())
       registerWasmConvGradients()
       registerWasmBatchMatMul()
       registerWasmMaxPoolGrad()
@@ -69,24 +85,52 @@ const activate = async (name: BackendName): Promise<boolean> => {
  * Chooses and initialises the tfjs backend: the preferred one, or with `auto` the first that
  * works of tfjs-node-gpu → tfjs-node → wasm (with deal's fast conv gradients) → cpu.
  */
-export const initBackend = (preference: BackendPreference = "auto"): Effect.Effect<BackendName, BackendError> =>
+/** The backend deal set up: its name, and in words the device it computes on. */
+export interface ActiveBackend {
+  readonly name: BackendName
+  /** e.g. `wasm: XNNPACK on 2 threads`, `webgpu: nvidia hopper (vulkan)` */
+  readonly device: string
+  /** wasm's XNNPACK threads (1 elsewhere). */
+  readonly threads: number
+}
+
+const describe = (name: BackendName): ActiveBackend => {
+  switch (name) {
+    case "wasm": {
+      const threads = wasmThreads()
+      return { name, device: `wasm: XNNPACK on ${threads} thread${threads === 1 ? "" : "s"}`, threads }
+    }
+    case "cpu":
+      return { name, device: "cpu: tfjs's pure-JS kernels", threads: 1 }
+    default:
+      return { name, device: `${name}: ${nativePackage[name] ?? name}`, threads: 1 }
+  }
+}
+
+/** Said once when `auto` found nothing faster than the pure-JS kernels. */
+const slowBackendLine =
+  "deal: no fast tfjs backend started, so this runs on tfjs's pure-JS cpu kernels (hundreds of times slower); reinstall deal's dependencies (npm ci) to get its wasm backend"
+
+/**
+ * Chooses and initialises the tfjs backend: the preferred one, or with `auto` the first that
+ * works of tfjs-node-gpu → tfjs-node → wasm (on `threads` cores, with deal's kernels) → cpu.
+ */
+export const initBackend = (preference: BackendPreference = "auto", options: BackendOptions = {}): Effect.Effect<ActiveBackend, BackendError> =>
   Effect.tryPromise({
     try: async () => {
-      // Production mode: no debug checks and no "install tfjs-node" banner on every run.
-      tf.enableProdMode()
       const order = preference === "auto" ? backendNames : [preference]
       for (const name of order) {
-        if (await activate(name)) {
+        if (await activate(name, options)) {
           await tf.ready()
-          return name
+          return describe(name)
         }
       }
       return undefined
     },
     catch: (e) => new BackendError({ backend: preference, message: String(e) })
   }).pipe(
-    Effect.flatMap((name) =>
-      name === undefined
+    Effect.flatMap((active) =>
+      active === undefined
         ? Effect.fail(
             new BackendError({
               backend: preference,
@@ -97,16 +141,18 @@ export const initBackend = (preference: BackendPreference = "auto"): Effect.Effe
                     (nativePackage[preference] ? ` (install ${nativePackage[preference]})` : "")
             })
           )
-        : Effect.succeed(name)
+        : preference === "auto" && active.name === "cpu"
+          ? Effect.as(Console.error(slowBackendLine), active)
+          : Effect.succeed(active)
     )
   )
 
 /** The active tfjs backend, chosen once when the layer is built. */
-export class Backend extends Context.Tag("deal/Backend")<Backend, { readonly name: BackendName }>() {
-  static layer(preference: BackendPreference = "auto"): Layer.Layer<Backend, BackendError> {
+export class Backend extends Context.Tag("deal/Backend")<Backend, ActiveBackend>() {
+  static layer(preference: BackendPreference = "auto", options: BackendOptions = {}): Layer.Layer<Backend, BackendError> {
     return Layer.effect(
       Backend,
-      Effect.map(initBackend(preference), (name) => ({ name }))
+      initBackend(preference, options)
     )
   }
 }
