@@ -12,6 +12,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    pool: "forks"
+    pool: "forks",
+    setupFiles: ["test/setup.ts"]
   }
 })
