@@ -35,8 +35,10 @@ export interface EmbeddingBagConfig {
 
 /**
  * The mean of the word vectors of a sequence of token ids, padding (id 0) excluded: counts the
- * ids per row (`denseBincount`), normalises the counts, and multiplies by the embedding matrix,
- * so training needs only a matrix product's gradient (no `gather`).
+ * ids per row (a segment sum of ones over `row · V + id`: whole numbers, exact in any order, and
+ * unlike tfjs-backend-webgpu 4.22's 2-D `denseBincount`, right on every backend), normalises the
+ * counts, and multiplies by the embedding matrix, so training needs only a matrix product's
+ * gradient (no `gather`).
  */
 export class EmbeddingBag extends tfl.layers.Layer {
   static readonly className = "EmbeddingBag"
@@ -73,7 +75,10 @@ export class EmbeddingBag extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | Array<tf.Tensor>): tf.Tensor {
     return tf.tidy(() => {
       const ids = tf.cast(Array.isArray(inputs) ? inputs[0] : inputs, "int32") as tf.Tensor2D
-      const counts = tf.denseBincount(ids, tf.tensor2d([], [0, 0], "float32"), this.vocabularySize)
+      const [rows, length] = ids.shape
+      const V = this.vocabularySize
+      const bins = tf.add(ids, tf.mul(tf.reshape(tf.range(0, rows, 1, "int32"), [rows, 1]), tf.scalar(V, "int32")))
+      const counts = tf.reshape(tf.unsortedSegmentSum(tf.ones([rows * length]), tf.reshape(bins, [rows * length]), rows * V), [rows, V])
       const notPad = tf.concat([tf.zeros([1]), tf.ones([this.vocabularySize - 1])])
       const kept = tf.mul(counts, notPad)
       const weights = tf.div(kept, tf.maximum(tf.sum(kept, 1, true), 1))

@@ -22,7 +22,7 @@ export type ResumeOutcome = Data.TaggedEnum<{
 }>
 export const ResumeOutcome = Data.taggedEnum<ResumeOutcome>()
 
-const describeCompute = (c: ComputeRecord) => `${c.backend} (tfjs ${c.tfjs}, deal kernels ${c.kernels})`
+const describeCompute = (c: ComputeRecord) => `${c.backend}${c.device === undefined ? "" : ` on ${c.device}`} (tfjs ${c.tfjs}, deal kernels ${c.kernels})`
 
 export interface ResumeOptions {
   readonly reporter?: RunReporter["Type"]
@@ -65,7 +65,7 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
     const checkpoint = yield* readCheckpoint(dir)
     const now = computeIdentity((yield* Backend).name)
     const was = checkpoint.compute
-    if (was !== undefined && (was.backend !== now.backend || was.tfjs !== now.tfjs || was.kernels !== now.kernels) && !options.allowBackendChange) {
+    if (was !== undefined && (was.backend !== now.backend || was.tfjs !== now.tfjs || was.kernels !== now.kernels || was.device !== now.device) && !options.allowBackendChange) {
       return yield* new SpecError({
         message: `cannot resume ${dir}: its rounds ran on ${describeCompute(was)}, this process has ${describeCompute(now)}, whose float order differs, so it would not continue the same run; pass --allow_backend_change to go on anyway (each round records its backend)`
       })

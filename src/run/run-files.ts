@@ -200,7 +200,9 @@ export const ComputeRecord = Schema.Struct({
   /** @tensorflow/tfjs-core's version. */
   tfjs: Schema.String,
   /** The version of deal's own kernels (src/runtime). */
-  kernels: Schema.String
+  kernels: Schema.String,
+  /** On webgpu: the adapter. */
+  device: Schema.optional(Schema.String)
 })
 export type ComputeRecord = typeof ComputeRecord.Type
 

@@ -7,6 +7,7 @@ import { registerWasmConvGradients } from "./wasm-conv-grads.js"
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
 import { useWasmThreads, wasmThreads } from "./wasm-threads.js"
+import { adapterLine, startWebgpu, webgpuAdapter } from "./webgpu.js"
 import { availableParallelism } from "node:os"
 
 // Production mode from the moment deal loads tfjs: no debug checks, and none of tfjs's console
@@ -21,15 +22,23 @@ tf.enableProdMode()
  */
 export const KERNELS_VERSION = "1"
 
-/** What decides float order on a backend: its name, tfjs's version and deal's kernels'. */
-export const computeIdentity = (backend: BackendName): { readonly backend: string; readonly tfjs: string; readonly kernels: string } => ({
-  backend,
-  tfjs: tf.version_core,
-  kernels: KERNELS_VERSION
-})
+/**
+ * What decides float order on a backend: its name, tfjs's version and deal's kernels'; on
+ * webgpu also the adapter (another GPU or driver runs other shaders). wasm's thread count does
+ * not: its results are the same on any number of threads.
+ */
+export const computeIdentity = (
+  backend: BackendName
+): { readonly backend: string; readonly tfjs: string; readonly kernels: string; readonly device?: string } => {
+  const adapter = backend === "webgpu" ? webgpuAdapter() : undefined
+  return { backend, tfjs: tf.version_core, kernels: KERNELS_VERSION, ...(adapter === undefined ? {} : { device: adapterLine(adapter) }) }
+}
 
-export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const
-/** `tensorflow-gpu` is @tensorflow/tfjs-node-gpu, `tensorflow` is @tensorflow/tfjs-node. */
+export const backendNames = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const
+/**
+ * `tensorflow-gpu` is @tensorflow/tfjs-node-gpu, `tensorflow` is @tensorflow/tfjs-node, `webgpu`
+ * is @tensorflow/tfjs-backend-webgpu on Dawn (the optional `webgpu` package).
+ */
 export type BackendName = (typeof backendNames)[number]
 export type BackendPreference = BackendName | "auto"
 export const backendPreferences: ReadonlyArray<BackendPreference> = ["auto", ...backendNames]
@@ -64,8 +73,17 @@ export interface BackendOptions {
 /** The cores of this machine (what `--threads` defaults to). */
 export const machineCores = (): number => availableParallelism()
 
-const activate = async (name: BackendName, options: BackendOptions): Promise<boolean> => {
+/** Why the last backend tried could not start (said when it was the one asked for). */
+let lastFailure: string | undefined
+
+const activate = async (name: BackendName, options: BackendOptions, asked: boolean): Promise<boolean> => {
   switch (name) {
+    case "webgpu": {
+      // `auto` takes a hardware adapter only; asking for webgpu by name also allows a software one.
+      const start = await startWebgpu(asked)
+      if (!start.ok) lastFailure = start.reason
+      return start.ok
+    }
     case "tensorflow-gpu":
     case "tensorflow":
       return tryNative(name)
@@ -102,6 +120,8 @@ const describe = (name: BackendName): ActiveBackend => {
     }
     case "cpu":
       return { name, device: "cpu: tfjs's pure-JS kernels", threads: 1 }
+    case "webgpu":
+      return { name, device: `webgpu: ${adapterLine(webgpuAdapter()!)}`, threads: 1 }
     default:
       return { name, device: `${name}: ${nativePackage[name] ?? name}`, threads: 1 }
   }
@@ -119,8 +139,9 @@ export const initBackend = (preference: BackendPreference = "auto", options: Bac
   Effect.tryPromise({
     try: async () => {
       const order = preference === "auto" ? backendNames : [preference]
+      lastFailure = undefined
       for (const name of order) {
-        if (await activate(name, options)) {
+        if (await activate(name, options, preference === name)) {
           await tf.ready()
           return describe(name)
         }
@@ -138,7 +159,8 @@ export const initBackend = (preference: BackendPreference = "auto", options: Bac
                 preference === "auto"
                   ? "no tfjs backend could be initialised"
                   : `backend '${preference}' is not available` +
-                    (nativePackage[preference] ? ` (install ${nativePackage[preference]})` : "")
+                    (nativePackage[preference] ? ` (install ${nativePackage[preference]})` : "") +
+                    (lastFailure === undefined ? "" : `: ${lastFailure}`)
             })
           )
         : preference === "auto" && active.name === "cpu"
