@@ -17,6 +17,8 @@
  *   llvmpipe), so the same seed on the same adapter gives the same weights, bit for bit.
  */
 import * as tf from "@tensorflow/tfjs-core"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
 
 /** What Dawn says about an adapter. */
 export interface AdapterInfo {
@@ -168,6 +170,17 @@ export const adapterLine = (a: AdapterInfo): string => {
   return `${name}${detail === "" ? "" : ` (${detail})`}${a.dawnBackend === "opengl" ? " via Dawn's OpenGL backend" : ""}${a.software ? ", software" : ""}`
 }
 
+/**
+ * Whether Dawn could find a hardware adapter at all, without loading it: on Linux its hardware
+ * backend is Vulkan, so without the Vulkan loader there is none (and loading Dawn would only
+ * print its warning about the missing loader into every run).
+ */
+const mayHaveHardwareAdapter = (): boolean => {
+  if (process.platform !== "linux") return true
+  const dirs = [...(process.env["LD_LIBRARY_PATH"] ?? "").split(":"), "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]
+  return dirs.some((d) => d !== "" && existsSync(join(d, "libvulkan.so.1")))
+}
+
 export type WebgpuStart = { readonly ok: true; readonly adapter: AdapterInfo } | { readonly ok: false; readonly reason: string }
 
 let started: AdapterInfo | undefined
@@ -191,6 +204,7 @@ export const startWebgpu = async (software: boolean): Promise<WebgpuStart> => {
   if (started !== undefined && (software || !started.software)) {
     return (await tf.setBackend("webgpu")) ? { ok: true, adapter: started } : { ok: false, reason: "the webgpu backend failed to start again" }
   }
+  if (!software && !mayHaveHardwareAdapter()) return { ok: false, reason: "no Vulkan loader (libvulkan.so.1), so no hardware adapter for Dawn" }
   let dawn: DawnModule
   let webgpuBackend: { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend }
   try {
