@@ -1,6 +1,8 @@
-// `npm run bench`: conv kernels on wasm, a Gal CNN epoch on wasm vs cpu, seconds per AL round.
-// `npm run bench -- --quick` times cpu on one batch and skips the AL rounds; `-- --full` runs the
-// strategy benchmarks at the issue's sizes (N = 100,000 and 1,000,000; tens of minutes).
+// `npm run bench`: deal against PyTorch on the same cores, conv kernels on wasm, a Gal CNN epoch
+// on wasm vs cpu, seconds per AL round. `npm run bench -- --quick` times cpu on one batch and
+// skips the AL rounds and PyTorch's rounds; `-- --full` runs the strategy benchmarks at the
+// issue's sizes (N = 100,000 and 1,000,000; tens of minutes); `-- --pytorch` runs only the
+// side-by-side table.
 import * as aq from "arquero"
 import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
@@ -9,6 +11,7 @@ import { benchWasmKernels } from "./wasm-kernels.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
 import { benchYoungGeneration } from "./young-generation.js"
+import { benchVersusPytorch } from "./versus-pytorch.js"
 
 /** Rows as a Markdown table; a column a row lacks is left blank. */
 const table = (rows: ReadonlyArray<object>) => {
@@ -17,6 +20,12 @@ const table = (rows: ReadonlyArray<object>) => {
   return aq.from(filled).toMarkdown()
 }
 const quick = process.argv.includes("--quick")
+
+console.log("## deal against PyTorch on the same machine and cores (seconds)\n")
+const versus = await benchVersusPytorch(quick ? { cases: ["epoch", "bald"] } : {})
+console.log(`deal: wasm with XNNPACK on 1 and on ${versus.threads} threads; peer: ${versus.peer}; ratio = deal / PyTorch\n`)
+console.log(table(versus.rows))
+if (process.argv.includes("--pytorch")) process.exit(0)
 
 console.log("## Conv2D gradient kernels on wasm (ms per call; median)\n")
 console.log(table(await benchConvKernels()))

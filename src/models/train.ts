@@ -52,34 +52,42 @@ export const fitModel = (
     ({ optimizer, x, y }) => {
       const n = indices.length
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-      const runEpoch = (): number => {
+      // The batch losses are read once per epoch, in batch order, so that a GPU backend runs
+      // the epoch's steps back to back instead of waiting for each loss to come back.
+      const runEpoch = async (): Promise<number> => {
         const order = rng.permutation(n)
-        let total = 0
-        for (let start = 0; start < n; start += config.batchSize) {
-          const batch = order.subarray(start, Math.min(n, start + config.batchSize))
-          const cost = tf.tidy((): tf.Scalar => {
-            const idx = tf.tensor1d(batch, "int32")
-            const xb = tf.gather(x, idx)
-            const yb = tf.gather(y, idx)
-            return optimizer.minimize(
-              () => {
-                const probs = model.apply(xb, { training: true }) as tf.Tensor
-                const reg = regularizationLosses(model)
-                return reg.length === 0 ? crossEntropy(probs, yb) : tf.addN([crossEntropy(probs, yb), ...reg]) as tf.Scalar
-              },
-              true,
-              vars
-            )!
-          })
-          total += cost.dataSync()[0] * batch.length
-          cost.dispose()
+        const costs: Array<{ readonly cost: tf.Scalar; readonly size: number }> = []
+        try {
+          for (let start = 0; start < n; start += config.batchSize) {
+            const batch = order.subarray(start, Math.min(n, start + config.batchSize))
+            const cost = tf.tidy((): tf.Scalar => {
+              const idx = tf.tensor1d(batch, "int32")
+              const xb = tf.gather(x, idx)
+              const yb = tf.gather(y, idx)
+              return optimizer.minimize(
+                () => {
+                  const probs = model.apply(xb, { training: true }) as tf.Tensor
+                  const reg = regularizationLosses(model)
+                  return reg.length === 0 ? crossEntropy(probs, yb) : tf.addN([crossEntropy(probs, yb), ...reg]) as tf.Scalar
+                },
+                true,
+                vars
+              )!
+            })
+            costs.push({ cost, size: batch.length })
+          }
+          const values = await Promise.all(costs.map(({ cost }) => cost.data()))
+          let total = 0
+          values.forEach((v, i) => (total += v[0] * costs[i].size))
+          return n === 0 ? 0 : total / n
+        } finally {
+          for (const { cost } of costs) cost.dispose()
         }
-        return n === 0 ? 0 : total / n
       }
       return Effect.iterate({ epoch: 0, loss: Number.NaN }, {
         while: ({ epoch }) => epoch < config.epochs && n > 0,
         body: ({ epoch }) =>
-          Effect.sync(runEpoch).pipe(
+          Effect.promise(runEpoch).pipe(
             Effect.tap((loss) => onEpoch({ epoch: epoch + 1, epochs: config.epochs, loss })),
             Effect.map((loss) => ({ epoch: epoch + 1, loss }))
           )

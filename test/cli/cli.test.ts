@@ -52,7 +52,7 @@ describe("deal run", () => {
     const n = await deal("run", "--n_query", "0")
     expect((n.stdout + n.stderr).trim()).toBe("--n_query: expected an integer ≥ 1 in decimal digits, got '0'")
     const b = await deal("run", "--backend", "gpu")
-    expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, tensorflow, wasm, cpu")
+    expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu")
   })
 
   it("accepts a weighted combination of scored strategies and saves it in the spec", async () => {
