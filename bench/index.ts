@@ -2,7 +2,7 @@
 // on wasm vs cpu, seconds per AL round. `npm run bench -- --quick` times cpu on one batch and
 // skips the AL rounds and PyTorch's rounds; `-- --full` runs the strategy benchmarks at the
 // issue's sizes (N = 100,000 and 1,000,000; tens of minutes); `-- --pytorch` runs only the
-// side-by-side table.
+// side-by-side table; `-- --webgpu` adds a Gal CNN epoch on webgpu (any adapter, even llvmpipe).
 import * as aq from "arquero"
 import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
@@ -12,6 +12,7 @@ import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
 import { benchYoungGeneration } from "./young-generation.js"
 import { benchVersusPytorch } from "./versus-pytorch.js"
+import { benchWebgpuEpoch } from "./webgpu-epoch.js"
 
 /** Rows as a Markdown table; a column a row lacks is left blank. */
 const table = (rows: ReadonlyArray<object>) => {
@@ -25,7 +26,16 @@ console.log("## deal against PyTorch on the same machine and cores (seconds)\n")
 const versus = await benchVersusPytorch(quick ? { cases: ["epoch", "bald"] } : {})
 console.log(`deal: wasm with XNNPACK on 1 and on ${versus.threads} threads; peer: ${versus.peer}; ratio = deal / PyTorch\n`)
 console.log(table(versus.rows))
-if (process.argv.includes("--pytorch")) process.exit(0)
+/** With `--webgpu`: a Gal CNN epoch on webgpu (any adapter, even llvmpipe), tfjs's conv gradients against deal's. */
+const webgpuSection = async () => {
+  if (!process.argv.includes("--webgpu")) return
+  console.log("\n## webgpu: a Gal CNN epoch of 256 images, batch 64, with tfjs's and with deal's convolution gradients\n")
+  console.log(table(await benchWebgpuEpoch()))
+}
+if (process.argv.includes("--pytorch")) {
+  await webgpuSection()
+  process.exit(0)
+}
 
 console.log("## Conv2D gradient kernels on wasm (ms per call; median)\n")
 console.log(table(await benchConvKernels()))
@@ -51,3 +61,5 @@ if (!quick) {
   console.log(table(gc.rows))
   console.log(`\nsame results.csv: ${gc.sameResults ? "yes" : "NO"}; CPU time ${(100 * gc.cpuSaved).toFixed(0)}% lower with deal's young generation`)
 }
+
+await webgpuSection()
