@@ -99,10 +99,6 @@ const activate = async (name: BackendName, options: BackendOptions, asked: boole
   }
 }
 
-/**
- * Chooses and initialises the tfjs backend: the preferred one, or with `auto` the first that
- * works of tfjs-node-gpu → tfjs-node → wasm (with deal's fast conv gradients) → cpu.
- */
 /** The backend deal set up: its name, and in words the device it computes on. */
 export interface ActiveBackend {
   readonly name: BackendName
@@ -133,7 +129,8 @@ const slowBackendLine =
 
 /**
  * Chooses and initialises the tfjs backend: the preferred one, or with `auto` the first that
- * works of tfjs-node-gpu → tfjs-node → wasm (on `threads` cores, with deal's kernels) → cpu.
+ * works of tfjs-node-gpu → webgpu on a hardware adapter → tfjs-node → wasm (on `threads` cores,
+ * with deal's kernels) → cpu (saying so in one line).
  */
 export const initBackend = (preference: BackendPreference = "auto", options: BackendOptions = {}): Effect.Effect<ActiveBackend, BackendError> =>
   Effect.tryPromise({
