@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import * as tfl from "@tensorflow/tfjs-layers"
 import { Effect } from "effect"
+import { forwardBatchSize } from "../runtime/batch-size.js"
 import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
 import { deriveSeed } from "../runtime/random.js"
 import { SeededDropout } from "./seeded-dropout.js"
@@ -67,7 +68,7 @@ export interface OutputRequest {
   readonly probabilities?: boolean
   readonly embeddings?: boolean
   readonly mc?: McRequest
-  /** Examples per forward batch (default 500). */
+  /** Examples per forward batch (default: `forwardBatchSize(model)`: 500 on CPUs; on a GPU up to 2,048, as many as its buffers allow). */
   readonly batchSize?: number
   readonly onBatch?: (done: number, total: number) => Effect.Effect<void>
 }
@@ -121,7 +122,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
   Effect.suspend(() => {
     const n = indices.length
     const c = numClasses(ds)
-    const batchSize = request.batchSize ?? 500
+    const batchSize = request.batchSize ?? forwardBatchSize(model)
     const mc = request.mc
     const T = mc?.samples ?? 0
     if (mc !== undefined && !hasDropout(model)) return Effect.die(new NoDropoutError(model.name))
@@ -136,12 +137,13 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
     const mcProbabilities = mc === undefined ? undefined : new Float32Array(n * T * c)
     if (request.probabilities) probabilities = new Float32Array(n * c)
 
-    const batch = (start: number, end: number) => {
-      const idx = indices.subarray(start, end)
+    /** One batch's outputs, computed in one tidy and kept for reading. */
+    const compute = (start: number, end: number): { mc?: tf.Tensor; probs?: tf.Tensor; emb?: tf.Tensor2D } =>
       tf.tidy(() => {
-        const x = featuresTensor(ds, idx)
+        const x = featuresTensor(ds, indices.subarray(start, end))
         let emb: tf.Tensor | undefined
         let probs: tf.Tensor | undefined
+        let mcOut: tf.Tensor | undefined
         if (chain !== undefined) {
           const split = chain.firstDropout >= 0 && mc?.cachePrefix !== false ? chain.firstDropout : 0
           const prefix = runChain({ ...chain, layers: chain.layers.slice(0, split) }, x, 0)
@@ -158,7 +160,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
             for (let t = 0; t < T; t++) {
               outs.push(tf.tidy(() => runChain(chain, start0, from, (l) => deriveSeed(mc.seed, t, l, start)).out))
             }
-            mcProbabilities!.set(tf.stack(outs, 1).dataSync(), start * T * c)
+            mcOut = tf.stack(outs, 1)
           }
         } else {
           if (request.probabilities) probs = model.predict(x) as tf.Tensor
@@ -169,19 +171,33 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
               model.layers.forEach((l, i) => l instanceof SeededDropout && l.reseed(deriveSeed(mc.seed, t, i, start)))
               outs.push(tf.tidy(() => model.apply(x, { training: true }) as tf.Tensor))
             }
-            mcProbabilities!.set(tf.stack(outs, 1).dataSync(), start * T * c)
+            mcOut = tf.stack(outs, 1)
           }
         }
-        if (request.probabilities && probs !== undefined) probabilities!.set(probs.dataSync(), start * c)
-        if (request.embeddings && emb !== undefined) {
-          const flat = flatEmbedding(emb)
-          if (embeddings === undefined) {
-            embeddingSize = flat.shape[1]
-            embeddings = new Float32Array(n * embeddingSize)
-          }
-          embeddings.set(flat.dataSync(), start * embeddingSize)
+        return {
+          ...(mcOut === undefined ? {} : { mc: mcOut }),
+          ...(request.probabilities && probs !== undefined ? { probs } : {}),
+          ...(request.embeddings && emb !== undefined ? { emb: flatEmbedding(emb) } : {})
         }
       })
+
+    /** Computes a batch and reads it back once, asynchronously (a GPU backend is not stalled by a sync read). */
+    const batch = async (start: number, end: number) => {
+      const out = compute(start, end)
+      try {
+        const [mcValues, probValues, embValues] = await Promise.all([out.mc?.data(), out.probs?.data(), out.emb?.data()])
+        if (mcValues !== undefined) mcProbabilities!.set(mcValues as Float32Array, start * T * c)
+        if (probValues !== undefined) probabilities!.set(probValues as Float32Array, start * c)
+        if (embValues !== undefined) {
+          if (embeddings === undefined) {
+            embeddingSize = out.emb!.shape[1]
+            embeddings = new Float32Array(n * embeddingSize)
+          }
+          embeddings.set(embValues as Float32Array, start * embeddingSize)
+        }
+      } finally {
+        for (const t of [out.mc, out.probs, out.emb]) t?.dispose()
+      }
     }
 
     const starts = Array.from({ length: Math.ceil(n / batchSize) }, (_, i) => i * batchSize)
@@ -189,7 +205,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
       starts,
       (start) => {
         const end = Math.min(n, start + batchSize)
-        return Effect.sync(() => batch(start, end)).pipe(Effect.zipRight(request.onBatch ? request.onBatch(end, n) : Effect.void))
+        return Effect.promise(() => batch(start, end)).pipe(Effect.zipRight(request.onBatch ? request.onBatch(end, n) : Effect.void))
       },
       { discard: true }
     ).pipe(

@@ -1,11 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type * as tfl from "@tensorflow/tfjs-layers"
 import { Effect } from "effect"
+import { forwardBatchSize } from "../runtime/batch-size.js"
 import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
 
 /**
  * Class probabilities of `model` for the examples `indices` of `ds`, as one row-major
- * Float32Array [indices.length × C], computed in batches (each batch's tensors freed at once).
+ * Float32Array [indices.length × C], computed in batches (each batch's tensors freed at once,
+ * its probabilities read back asynchronously).
  * `onBatch(done, total)` reports progress between batches.
  */
 export const predictProbabilities = (
@@ -14,7 +16,7 @@ export const predictProbabilities = (
   indices: Int32Array,
   options: { readonly batchSize?: number; readonly onBatch?: (done: number, total: number) => Effect.Effect<void> } = {}
 ): Effect.Effect<Float32Array> => {
-  const batchSize = options.batchSize ?? 500
+  const batchSize = options.batchSize ?? forwardBatchSize(model)
   const c = numClasses(ds)
   const out = new Float32Array(indices.length * c)
   const starts = Array.from({ length: Math.ceil(indices.length / batchSize) }, (_, b) => b * batchSize)
@@ -22,11 +24,11 @@ export const predictProbabilities = (
     starts,
     (start) => {
       const end = Math.min(indices.length, start + batchSize)
-      return Effect.sync(() =>
-        out.set(
-          tf.tidy(() => (model.predict(featuresTensor(ds, indices.subarray(start, end))) as tf.Tensor).dataSync()),
-          start * c
-        )
+      // read back once per batch, asynchronously (a GPU backend is not stalled by a sync read)
+      return Effect.acquireUseRelease(
+        Effect.sync(() => tf.tidy(() => model.predict(featuresTensor(ds, indices.subarray(start, end))) as tf.Tensor)),
+        (probabilities) => Effect.promise(() => probabilities.data()).pipe(Effect.map((values) => out.set(values as Float32Array, start * c))),
+        (probabilities) => Effect.sync(() => probabilities.dispose())
       ).pipe(Effect.zipRight(options.onBatch ? options.onBatch(end, indices.length) : Effect.void))
     },
     { discard: true }

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type * as tfl from "@tensorflow/tfjs-layers"
 import { Effect } from "effect"
-import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
+import { type Dataset, featureSize, featuresTensor, numClasses } from "../data/dataset.js"
+import { tensorByteLimit } from "../runtime/batch-size.js"
 import type { RandomStream } from "../runtime/random.js"
 
 export interface TrainConfig {
@@ -45,7 +46,9 @@ export const fitModel = (
 ): Effect.Effect<number> =>
   Effect.acquireUseRelease(
     Effect.sync(() => ({
-      x: featuresTensor(ds, indices),
+      // the labelled set stays on the device, unless it is bigger than one tensor may be there
+      // (webgpu's storage-binding limit); then each batch is uploaded on its own
+      x: 4 * indices.length * featureSize(ds) <= (tensorByteLimit() ?? Infinity) ? featuresTensor(ds, indices) : undefined,
       y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), numClasses(ds)), "float32")),
       optimizer: tf.train.adam(config.learningRate)
     })),
@@ -61,8 +64,8 @@ export const fitModel = (
           for (let start = 0; start < n; start += config.batchSize) {
             const batch = order.subarray(start, Math.min(n, start + config.batchSize))
             const cost = tf.tidy((): tf.Scalar => {
-              const idx = tf.tensor1d(batch, "int32")
-              const xb = tf.gather(x, idx)
+                const idx = tf.tensor1d(batch, "int32")
+              const xb = x === undefined ? featuresTensor(ds, batch.map((i) => indices[i])) : tf.gather(x, idx)
               const yb = tf.gather(y, idx)
               return optimizer.minimize(
                 () => {
@@ -96,7 +99,7 @@ export const fitModel = (
     ({ optimizer, x, y }) =>
       Effect.sync(() => {
         optimizer.dispose()
-        x.dispose()
+        x?.dispose()
         y.dispose()
       })
   )

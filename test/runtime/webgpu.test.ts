@@ -17,6 +17,7 @@ import { fitModel } from "../../src/models/train.js"
 import { activeLearning } from "../../src/run/active-learning.js"
 import { runExperiment } from "../../src/run/experiment.js"
 import { Backend, initBackend } from "../../src/runtime/backend.js"
+import { forwardBatchSize, tensorByteLimit } from "../../src/runtime/batch-size.js"
 import { RandomStream } from "../../src/runtime/random.js"
 import { adapterLine, startWebgpu } from "../../src/runtime/webgpu.js"
 import { entropy } from "../../src/strategies/entropy.js"
@@ -103,6 +104,17 @@ describe.skipIf(!start.ok)("the webgpu backend", () => {
     expect(relativeError(gpu.probabilities!, cpu.probabilities!)).toBeLessThan(1e-4)
     // the passes differ from one another: dropout was on
     expect(relativeError(gpu.mcProbabilities!.subarray(0, 10), gpu.mcProbabilities!.subarray(10, 20))).toBeGreaterThan(1e-3)
+    model.dispose()
+  })
+
+  it("sizes forward batches to the adapter's largest storage buffer", async () => {
+    await Effect.runPromise(initBackend("webgpu"))
+    const limit = tensorByteLimit()!
+    expect(limit).toBeGreaterThan(0)
+    const r = RandomStream.make(1)
+    const model = galCnn()({ inputShape: [28, 28, 1], numClasses: 10, seed: () => r.seed() })
+    // the Gal CNN's largest activation: 25 × 25 × 32 floats per image (first convolution)
+    expect(forwardBatchSize(model)).toBe(Math.min(2048, Math.floor(limit / (4 * 25 * 25 * 32))))
     model.dispose()
   })
 

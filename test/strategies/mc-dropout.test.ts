@@ -36,7 +36,7 @@ const seeds = (s: number) => {
 }
 const data = tinyData(30)
 const all = Int32Array.from({ length: 30 }, (_, i) => i)
-const run = <A>(e: Effect.Effect<A>) => Effect.runSync(e)
+const run = <A>(e: Effect.Effect<A>) => Effect.runPromise(e)
 
 describe("MC dropout (modelOutputs)", () => {
   const model = galCnn()({ inputShape: [8, 8, 1], numClasses: 3, seed: seeds(1) })
@@ -48,10 +48,10 @@ describe("MC dropout (modelOutputs)", () => {
     expect(chain.head).toBe(chain.layers.length - 1)
   })
 
-  it("gives T passes that differ, the same for the same seed, others for another seed", () => {
-    const a = run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 7 } })).mcProbabilities!
-    const b = run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 7 } })).mcProbabilities!
-    const c = run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 8 } })).mcProbabilities!
+  it("gives T passes that differ, the same for the same seed, others for another seed", async () => {
+    const a = (await run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 7 } }))).mcProbabilities!
+    const b = (await run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 7 } }))).mcProbabilities!
+    const c = (await run(modelOutputs(model, data, all, { mc: { samples: 4, seed: 8 } }))).mcProbabilities!
     expect(Array.from(b)).toEqual(Array.from(a))
     expect(Array.from(c)).not.toEqual(Array.from(a))
     // pass 0 and pass 1 of example 0 differ; every pass is a probability vector
@@ -59,16 +59,16 @@ describe("MC dropout (modelOutputs)", () => {
     for (let r = 0; r < 30 * 4; r++) expect(a[r * 3] + a[r * 3 + 1] + a[r * 3 + 2]).toBeCloseTo(1, 5)
   })
 
-  it("reuses the deterministic prefix: same samples as running every pass whole, with the prefix run once per batch", () => {
+  it("reuses the deterministic prefix: same samples as running every pass whole, with the prefix run once per batch", async () => {
     const first = model.layers[0]
     const original = first.apply.bind(first)
     let calls = 0
     first.apply = ((...args: Parameters<typeof first.apply>) => (calls++, original(...args))) as typeof first.apply
     try {
-      const cached = run(modelOutputs(model, data, all, { probabilities: true, mc: { samples: 5, seed: 3 }, batchSize: 10 }))
+      const cached = await run(modelOutputs(model, data, all, { probabilities: true, mc: { samples: 5, seed: 3 }, batchSize: 10 }))
       expect(calls).toBe(3) // 3 batches, one prefix each, shared by the deterministic pass and 5 MC passes
       calls = 0
-      const whole = run(modelOutputs(model, data, all, { probabilities: true, mc: { samples: 5, seed: 3, cachePrefix: false }, batchSize: 10 }))
+      const whole = await run(modelOutputs(model, data, all, { probabilities: true, mc: { samples: 5, seed: 3, cachePrefix: false }, batchSize: 10 }))
       expect(calls).toBe(3 * (1 + 5))
       Array.from(whole.mcProbabilities!).forEach((v, i) => expect(cached.mcProbabilities![i]).toBeCloseTo(v, 6))
     } finally {
@@ -76,8 +76,8 @@ describe("MC dropout (modelOutputs)", () => {
     }
   })
 
-  it("computes deterministic probabilities equal to predict, and penultimate embeddings", () => {
-    const out = run(modelOutputs(model, data, all, { probabilities: true, embeddings: true }))
+  it("computes deterministic probabilities equal to predict, and penultimate embeddings", async () => {
+    const out = await run(modelOutputs(model, data, all, { probabilities: true, embeddings: true }))
     const predicted = tf.tidy(() => (model.predict(tf.tensor(data.x, [30, 8, 8, 1])) as tf.Tensor).dataSync())
     Array.from(predicted).forEach((v, i) => expect(out.probabilities![i]).toBeCloseTo(v, 5))
     expect(out.embeddingSize).toBe(128)
@@ -87,20 +87,20 @@ describe("MC dropout (modelOutputs)", () => {
     Array.from(again).forEach((v, i) => expect(out.probabilities![i]).toBeCloseTo(v, 5))
   })
 
-  it("runs MC passes on functional (non-Sequential) models too, reproducibly", () => {
+  it("runs MC passes on functional (non-Sequential) models too, reproducibly", async () => {
     const s = seeds(2)
     const seq = mlp({ hidden: 16 })({ inputShape: [8, 8, 1], numClasses: 3, seed: s })
     const functional = tfl.model({ inputs: seq.inputs, outputs: seq.outputs })
-    const a = run(modelOutputs(functional, data, all, { embeddings: true, mc: { samples: 3, seed: 1 } }))
-    const b = run(modelOutputs(functional, data, all, { embeddings: true, mc: { samples: 3, seed: 1 } }))
+    const a = await run(modelOutputs(functional, data, all, { embeddings: true, mc: { samples: 3, seed: 1 } }))
+    const b = await run(modelOutputs(functional, data, all, { embeddings: true, mc: { samples: 3, seed: 1 } }))
     expect(Array.from(a.mcProbabilities!)).toEqual(Array.from(b.mcProbabilities!))
     expect(Array.from(a.mcProbabilities!.subarray(0, 3))).not.toEqual(Array.from(a.mcProbabilities!.subarray(3, 6)))
     expect(a.embeddingSize).toBe(16)
   })
 
-  it("refuses MC dropout on a model without dropout layers (every pass would be identical)", () => {
+  it("refuses MC dropout on a model without dropout layers (every pass would be identical)", async () => {
     const plain = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [8, 8, 1] }), tfl.layers.dense({ units: 3, activation: "softmax" })] })
-    const exit = Effect.runSyncExit(modelOutputs(plain, data, all, { mc: { samples: 2, seed: 1 } }))
+    const exit = await Effect.runPromiseExit(modelOutputs(plain, data, all, { mc: { samples: 2, seed: 1 } }))
     expect(Exit.isFailure(exit) && Cause.squash(exit.cause)).toBeInstanceOf(NoDropoutError)
   })
 })
@@ -140,11 +140,11 @@ describe("the querier's needs", () => {
     expect(roundCandidates(pool, 1000, RandomStream.make(1))).toHaveLength(96)
   })
 
-  it("computes every need once and frees them all", () => {
+  it("computes every need once and frees them all", async () => {
     const model = mlp({ hidden: 8 })({ inputShape: [8, 8, 1], numClasses: 3, seed: seeds(3) })
     const before = tf.memory().numTensors
     const scope = Effect.runSync(Scope.make())
-    const needs = run(
+    const needs = await run(
       Scope.extend(computeNeeds({
         needs: ["probabilities", "mcProbabilities", "embeddings", "labeledEmbeddings", "gradientEmbeddings", "model"],
         model,
