@@ -6,6 +6,7 @@ import { registerWasmBatchMatMul } from "./wasm-batch-matmul.js"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
+import { registerWasmTranspose } from "./wasm-transpose.js"
 import { useWasmThreads, wasmThreads } from "./wasm-threads.js"
 import { adapterLine, startWebgpu, webgpuAdapter } from "./webgpu.js"
 import { availableParallelism } from "node:os"
@@ -93,6 +94,7 @@ const activate = async (name: BackendName, options: BackendOptions, asked: boole
       registerWasmBatchMatMul()
       registerWasmMaxPoolGrad()
       registerWasmSegmentSum()
+      registerWasmTranspose()
       return tf.setBackend("wasm")
     case "cpu":
       return tf.setBackend("cpu")
