@@ -18,8 +18,8 @@ tf.enableProdMode()
 
 /**
  * The version of deal's own kernels (wasm conv gradients, transposed matMul, max-pool gradient,
- * segment sum): bump it when a change to them changes float order, so that a resume refuses to
- * mix rounds computed before and after.
+ * segment sum, transpose): bump it when a change to them changes float order, so that a resume
+ * refuses to mix rounds computed before and after.
  */
 export const KERNELS_VERSION = "1"
 
