@@ -2,6 +2,11 @@
  * The webgpu backend on whatever adapter Dawn offers: in CI, Mesa's llvmpipe through Dawn's
  * OpenGL backend (`.ci/run` installs it). Skipped, saying why, where no adapter exists.
  */
+import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
 import * as tf from "@tensorflow/tfjs-core"
 import type * as tfl from "@tensorflow/tfjs-layers"
 import { describe, expect, it } from "@effect/vitest"
@@ -24,7 +29,9 @@ import { entropy } from "../../src/strategies/entropy.js"
 import { strategyCatalogue } from "../../src/strategies/catalogue.js"
 
 const start = await startWebgpu(true)
-if (start.ok) console.log(`webgpu tests on ${adapterLine(start.adapter)}`)
+/** The adapter in the words deal prints and records. */
+const adapter = start.ok ? adapterLine(start.adapter) : undefined
+if (start.ok) console.log(`webgpu tests on ${adapter}`)
 else console.log(`skipping the webgpu tests: ${start.reason}`)
 
 const env = Layer.merge(Backend.layer("webgpu"), Progress.silent)
@@ -154,6 +161,21 @@ describe.skipIf(!start.ok)("the webgpu backend", () => {
       expect(new Set(counts.slice(1)).size).toBe(1)
     }).pipe(Effect.provide(env))
   )
+
+  it("runs `deal run --backend webgpu` from the command line, naming the adapter and recording it", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "deal-webgpu-")), "run")
+    const { stderr } = await promisify(execFile)(
+      "node",
+      ["bin/deal.js", "run", "--backend", "webgpu", "--dataset_name", "mnist", "--model", "mlp", "--n_train", "300", "--n_test", "100",
+        "--n_init_labeled", "20", "--n_query", "10", "--n_round", "1", "--epochs", "1", "--seed", "1", "--out", out],
+      { encoding: "utf8" }
+    )
+    expect(stderr).toContain(`deal: backend webgpu: ${adapter}`)
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { rounds: Array<{ backend: string }> }
+    expect(results.rounds.map((r) => r.backend)).toEqual(["webgpu", "webgpu"])
+    const checkpoint = JSON.parse(readFileSync(join(out, "checkpoint.json"), "utf8")) as { compute: { backend: string; device: string } }
+    expect(checkpoint.compute).toMatchObject({ backend: "webgpu", device: adapter })
+  })
 
   // `deal run --backend webgpu --strategy_name NAME` for every name (the adversarial attacks,
   // MC dropout, BADGE's gradient embeddings, …): one round on a tiny MNIST subsample.
