@@ -221,7 +221,7 @@ export const startWebgpu = async (software: boolean): Promise<WebgpuStart> => {
   Object.assign(globalThis, dawn.globals)
   const globals = dawn.globals as { GPUBufferUsage: { COPY_DST: number; MAP_READ: number }; GPUMapMode: { READ: number } }
 
-  const hardware = await createInstance(dawn, []).requestAdapter({ powerPreference: "high-performance" })
+  const hardware = mayHaveHardwareAdapter() ? await createInstance(dawn, []).requestAdapter({ powerPreference: "high-performance" }) : null
   let adapter: GpuAdapter | null = hardware !== null && !describeAdapter(hardware, "default").software ? hardware : null
   let dawnBackend: AdapterInfo["dawnBackend"] = "default"
   if (adapter === null && software) {
