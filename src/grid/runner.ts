@@ -40,6 +40,9 @@ export interface GridOptions {
   readonly inProcess?: boolean
 }
 
+/** Each worker's share of `cores` for its wasm backend's threads: an equal whole share, at least one. */
+export const threadsPerWorker = (cores: number, workers: number): number => Math.max(1, Math.floor(cores / workers))
+
 /** The compiled worker entry beside this module, if there is one. */
 export const workerEntry = (): URL | undefined => {
   const url = new URL("./worker.js", import.meta.url)
@@ -147,7 +150,7 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
     const inProcess = entry === undefined
     const workers = inProcess ? 1 : Math.max(1, Math.min(options.parallel ?? availableParallelism(), grid.runs.length))
     const backend = options.backend ?? "auto"
-    const threads = Math.max(1, Math.floor((options.threads ?? availableParallelism()) / workers))
+    const threads = threadsPerWorker(options.threads ?? availableParallelism(), workers)
     const jobs = grid.runs.map((run, id) => ({ run, job: { id, dir: resolve(out, run.dir), spec: run.spec } satisfies GridJob }))
     const emit = (e: GridEvent) => Effect.runSync(progress.event(e))
     emit(GridEvent.GridStarted({ name: grid.name, profile: grid.profile, runs: grid.runs, workers, inProcess, out }))

@@ -1,8 +1,9 @@
+import fc from "fast-check"
 import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { decodeSpec, ExperimentSpec } from "../../src/run/spec.js"
 import { decodeGridSpec, readGridSpec, resolveGrid } from "../../src/grid/spec.js"
-import { mergeGrids } from "../../src/grid/runner.js"
+import { mergeGrids, threadsPerWorker } from "../../src/grid/runner.js"
 import { etaSeconds, GridEvent, initialProgress, progressLines, stepProgress } from "../../src/grid/progress.js"
 
 const resolveFile = (file: string, profile?: string) =>
@@ -114,5 +115,21 @@ describe("grid progress", () => {
     ])
     const done = stepProgress(state, GridEvent.JobFinished({ slot: 0, run: runs[0], outcome: { status: "skipped", rounds: 4, lastRound: null, seconds: 0 } }))
     expect(progressLines(done, 10_000)[0]).toBe("grid g: 1/2 runs done (1 already finished), 10s elapsed, ETA 20s")
+  })
+})
+
+describe("cores for a grid's workers", () => {
+  it("gives each worker an equal whole share of the cores, at least one thread", () => {
+    expect(threadsPerWorker(16, 4)).toBe(4)
+    expect(threadsPerWorker(16, 3)).toBe(5) // one core left idle rather than uneven workers
+    expect(threadsPerWorker(2, 2)).toBe(1)
+    expect(threadsPerWorker(2, 8)).toBe(1)
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 256 }), fc.integer({ min: 1, max: 64 }), (cores, workers) => {
+        const t = threadsPerWorker(cores, workers)
+        expect(t).toBeGreaterThanOrEqual(1)
+        expect(t * workers <= cores || t === 1).toBe(true)
+      })
+    )
   })
 })
