@@ -166,7 +166,7 @@ const describeAdapter = (adapter: GpuAdapter, dawnBackend: AdapterInfo["dawnBack
   }
 }
 
-/** The adapter in one line, e.g. `nvidia hopper (NVIDIA H200, Vulkan)` or `llvmpipe (…, OpenGL 4.5 Mesa 22.3.6), software`. */
+/** The adapter in one line: vendor and architecture (else the device), then the device and description, e.g. `llvmpipe-… (OpenGL version 4.5 … Mesa 22.3.6) via Dawn's OpenGL backend, software`. */
 export const adapterLine = (a: AdapterInfo): string => {
   const name = [a.vendor, a.architecture].filter((s) => s !== "").join(" ") || a.device
   const detail = [a.device !== name ? a.device : "", a.description].filter((s) => s !== "").join(", ")
