@@ -14,6 +14,8 @@
  *   this leans on how dawn.node schedules.
  * - Kernels. webgpu gets deal's convolution gradients too (wasm-conv-grads.ts, built from the
  *   backend's own `Conv2D`): with tfjs's own, a Gal CNN epoch takes 2.3× as long on llvmpipe.
+ * - Limits. A tensor bigger than the adapter's largest storage binding is an error (WebGPU would
+ *   refuse the binding and tfjs return garbage); forward batches are sized to fit (batch-size.ts).
  * - Determinism. tfjs's split-K matrix product adds partial sums with atomics, in whatever order
  *   the GPU runs them; deal always uses the packed product instead (about 12% slower on
  *   llvmpipe), so the same seed on the same adapter gives the same weights, bit for bit.
@@ -138,6 +140,24 @@ const patchReadSync = (backendClass: { prototype: object }, usage: { COPY_DST: n
 
 // --- start ----------------------------------------------------------------------------------
 
+/**
+ * Makes a tensor bigger than the adapter's largest storage binding an error. WebGPU refuses to
+ * bind such a buffer; Dawn prints a validation error, and tfjs would go on and return garbage.
+ */
+const refuseOversizedBuffers = (backend: tf.KernelBackend, limit: number, storage: number): tf.KernelBackend => {
+  const buffers = (backend as unknown as { bufferManager: { acquireBuffer(size: number, usage: number, ...rest: Array<unknown>): unknown } }).bufferManager
+  const acquire = buffers.acquireBuffer.bind(buffers)
+  buffers.acquireBuffer = (size, usage, ...rest) => {
+    if ((usage & storage) !== 0 && size > limit) {
+      throw new Error(
+        `webgpu: a tensor of ${size} bytes is bigger than this adapter's largest storage binding (${limit} bytes); use a smaller batch or pool subset, or another backend`
+      )
+    }
+    return acquire(size, usage, ...rest)
+  }
+  return backend
+}
+
 const requestDevice = (adapter: GpuAdapter) =>
   adapter.requestDevice({
     requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
@@ -219,7 +239,7 @@ export const startWebgpu = async (software: boolean): Promise<WebgpuStart> => {
   }
   // tfjs-backend-webgpu names WebGPU's constants as globals (GPUBufferUsage, GPUMapMode, …).
   Object.assign(globalThis, dawn.globals)
-  const globals = dawn.globals as { GPUBufferUsage: { COPY_DST: number; MAP_READ: number }; GPUMapMode: { READ: number } }
+  const globals = dawn.globals as { GPUBufferUsage: { COPY_DST: number; MAP_READ: number; STORAGE: number }; GPUMapMode: { READ: number } }
 
   const hardware = mayHaveHardwareAdapter() ? await createInstance(dawn, []).requestAdapter({ powerPreference: "high-performance" }) : null
   let adapter: GpuAdapter | null = hardware !== null && !describeAdapter(hardware, "default").software ? hardware : null
@@ -248,7 +268,8 @@ export const startWebgpu = async (software: boolean): Promise<WebgpuStart> => {
   tf.env().set("WEBGPU_MATMUL_PROGRAM_TYPE", PACKED_MATMUL)
   registerConvGradients("webgpu")
   if (tf.findBackend("webgpu") !== null || tf.engine().registryFactory["webgpu"] !== undefined) tf.removeBackend("webgpu")
-  tf.registerBackend("webgpu", () => new webgpuBackend.WebGPUBackend(device, adapter.info))
+  const storageLimit = adapter.limits["maxStorageBufferBindingSize"]
+  tf.registerBackend("webgpu", () => refuseOversizedBuffers(new webgpuBackend.WebGPUBackend(device, adapter.info), storageLimit, globals.GPUBufferUsage.STORAGE))
   if (!(await tf.setBackend("webgpu"))) return { ok: false, reason: `the webgpu backend failed to start on ${adapterLine(info)}` }
   started = info
   return { ok: true, adapter: info }

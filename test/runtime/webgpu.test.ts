@@ -125,6 +125,14 @@ describe.skipIf(!start.ok)("the webgpu backend", () => {
     model.dispose()
   })
 
+  it("refuses a tensor bigger than the adapter's largest storage binding, in words, instead of returning garbage", async () => {
+    await Effect.runPromise(initBackend("webgpu"))
+    const floats = Math.floor(tensorByteLimit()! / 4) + 1024
+    expect(() => tf.tidy(() => tf.sum(tf.fill([floats], 1)).dataSync())).toThrow(/bigger than this adapter's largest storage binding/)
+    // and the backend goes on working
+    expect(tf.tidy(() => tf.sum(tf.fill([1000], 1)).dataSync()[0])).toBe(1000)
+  })
+
   it("trains to the same weights, bit for bit, from the same seed on the same adapter", async () => {
     await Effect.runPromise(initBackend("webgpu"))
     const ds = noise(64, [28, 28, 1])
