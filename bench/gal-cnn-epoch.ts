@@ -6,6 +6,7 @@ import { galCnn } from "../src/models/gal-cnn.js"
 import { fitModel } from "../src/models/train.js"
 import { initBackend, type BackendName } from "../src/runtime/backend.js"
 import { RandomStream } from "../src/runtime/random.js"
+import { epochTimer } from "./epoch-timer.js"
 
 /**
  * One training epoch of the Gal et al. (2017) CNN on 512 MNIST images, batch 64, on each
@@ -25,23 +26,17 @@ export const benchGalCnnEpoch = (quick = false) =>
       const images = backend === "cpu" && quick ? 64 : 512
       const init = RandomStream.make(1, "init")
       const model = galCnn()({ inputShape: train.shape, numClasses: 10, seed: () => init.seed() })
-      const times: Array<number> = []
-      let last = performance.now()
+      const timer = epochTimer()
+      const times = timer.seconds
       const used = indices.subarray(0, images)
-      yield* fitModel(model, train, used, train.y.subarray(0, images), { epochs, batchSize: 64, learningRate: 1e-3 }, RandomStream.make(1, "train"), () =>
-        Effect.sync(() => {
-          const now = performance.now()
-          times.push((now - last) / 1000)
-          last = now
-        })
-      )
+      yield* fitModel(model, train, used, train.y.subarray(0, images), { epochs, batchSize: 64, learningRate: 1e-3 }, RandomStream.make(1, "train"), timer.onEpoch)
       model.dispose()
       const scale = 512 / images
       rows.push({
         backend: tf.getBackend(),
         images_timed: images,
         first_epoch_s: times[0] * scale,
-        epoch_s: (epochs > 1 ? Math.min(...times.slice(1)) : times[0]) * scale
+        epoch_s: (epochs > 1 ? timer.bestAfterFirst() : times[0]) * scale
       })
     }
     return rows

@@ -13,6 +13,7 @@ import { fitModel } from "../src/models/train.js"
 import { initBackend, type BackendPreference } from "../src/runtime/backend.js"
 import { RandomStream } from "../src/runtime/random.js"
 import { baldScore } from "../src/strategies/mc-scores.js"
+import { epochTimer } from "./epoch-timer.js"
 
 /**
  * The compute issue's side-by-side table: deal and PyTorch on the same MNIST images, the same
@@ -71,25 +72,16 @@ export const dealTimes = async (
     const r = RandomStream.make(1, "init")
     return galCnn(weightDecay === undefined ? {} : { weightDecay })({ inputShape: train.shape, numClasses: 10, seed: () => r.seed(), trainingSize })
   }
-  const fit = (m: ReturnType<typeof model>, n: number, epochs: number, batchSize: number, onEpoch?: () => void) =>
-    Effect.runPromise(
-      fitModel(m, train, indices(n), train.y.subarray(0, n), { epochs, batchSize, learningRate: 1e-3 }, RandomStream.make(1, "train"), () =>
-        Effect.sync(() => onEpoch?.())
-      )
-    )
+  const fit = (m: ReturnType<typeof model>, n: number, epochs: number, batchSize: number, onEpoch?: () => Effect.Effect<void>) =>
+    Effect.runPromise(fitModel(m, train, indices(n), train.y.subarray(0, n), { epochs, batchSize, learningRate: 1e-3 }, RandomStream.make(1, "train"), onEpoch))
   const out: Partial<Record<Case, number>> = {}
   const warm = model(128)
   await fit(warm, 128, 1, 64)
   if (cases.includes("epoch")) {
     const m = model(512)
-    const times: Array<number> = []
-    let last = performance.now()
-    await fit(m, 512, 4, 64, () => {
-      const now = performance.now()
-      times.push((now - last) / 1000)
-      last = now
-    })
-    out.epoch = Math.min(...times.slice(1))
+    const timer = epochTimer()
+    await fit(m, 512, 4, 64, timer.onEpoch)
+    out.epoch = timer.bestAfterFirst()
     m.dispose()
   }
   for (const [key, n] of [["round100", 100], ["round1000", 1000]] as const) {

@@ -7,6 +7,7 @@ import { fitModel } from "../src/models/train.js"
 import { initBackend } from "../src/runtime/backend.js"
 import { registerConvGradients } from "../src/runtime/wasm-conv-grads.js"
 import { RandomStream } from "../src/runtime/random.js"
+import { epochTimer } from "./epoch-timer.js"
 
 /**
  * A Gal CNN epoch (256 MNIST images, batch 64) on webgpu, any adapter (here llvmpipe), with
@@ -27,19 +28,12 @@ export const benchWebgpuEpoch = async () => {
     else registerConvGradients("webgpu")
     const r = RandomStream.make(1)
     const model = galCnn()({ inputShape: train.shape, numClasses: 10, seed: () => r.seed() })
-    const times: Array<number> = []
-    let last = performance.now()
+    const timer = epochTimer()
     await Effect.runPromise(
-      fitModel(model, train, Int32Array.from({ length: n }, (_, i) => i), train.y.subarray(0, n), { epochs: 3, batchSize: 64, learningRate: 1e-3 }, RandomStream.make(1, "train"), () =>
-        Effect.sync(() => {
-          const now = performance.now()
-          times.push((now - last) / 1000)
-          last = now
-        })
-      )
+      fitModel(model, train, Int32Array.from({ length: n }, (_, i) => i), train.y.subarray(0, n), { epochs: 3, batchSize: 64, learningRate: 1e-3 }, RandomStream.make(1, "train"), timer.onEpoch)
     )
     model.dispose()
-    rows.push({ device: backend.device, conv_gradients: kernels, epoch_s: Math.min(...times.slice(1)) })
+    rows.push({ device: backend.device, conv_gradients: kernels, epoch_s: timer.bestAfterFirst() })
   }
   return rows
 }
