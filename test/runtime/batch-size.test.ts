@@ -2,11 +2,11 @@ import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import { Effect } from "effect"
 import { afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { Dataset } from "../../src/data/dataset.js"
 import { mlp } from "../../src/models/mlp.js"
 import { fitModel } from "../../src/models/train.js"
 import { forwardBatchSize, tensorByteLimit } from "../../src/runtime/batch-size.js"
 import { RandomStream } from "../../src/runtime/random.js"
+import { noiseDataset } from "./noise-dataset.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")
@@ -20,16 +20,7 @@ const limitBuffers = (bytes: number | undefined) => {
 }
 afterEach(() => limitBuffers(undefined))
 
-const data: Dataset = (() => {
-  const r = RandomStream.make(4, "data")
-  return {
-    name: "noise",
-    x: Float32Array.from({ length: 40 * 16 }, () => r.next()),
-    shape: [4, 4, 1],
-    y: Int32Array.from({ length: 40 }, (_, i) => i % 3),
-    classNames: ["a", "b", "c"]
-  }
-})()
+const data = noiseDataset({ n: 40, shape: [4, 4, 1], classes: 3, seed: 4 })
 
 const train = async (): Promise<Array<Buffer>> => {
   const r = RandomStream.make(2)

@@ -1,25 +1,15 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import type { Dataset } from "../../src/data/dataset.js"
 import { galCnn } from "../../src/models/gal-cnn.js"
 import { fitModel } from "../../src/models/train.js"
 import { initBackend } from "../../src/runtime/backend.js"
 import { RandomStream } from "../../src/runtime/random.js"
 import { wasmThreads } from "../../src/runtime/wasm-threads.js"
+import { noiseDataset } from "./noise-dataset.js"
 
 /** 96 seeded 28×28 images of 10 classes: enough for three Adam steps of the Gal CNN. */
-const images = (): Dataset => {
-  const r = RandomStream.make(7, "images")
-  const n = 96
-  return {
-    name: "noise",
-    x: Float32Array.from({ length: n * 784 }, () => r.next()),
-    shape: [28, 28, 1],
-    y: Int32Array.from({ length: n }, (_, i) => i % 10),
-    classNames: Array.from({ length: 10 }, (_, i) => String(i))
-  }
-}
+const images = () => noiseDataset({ n: 96, shape: [28, 28, 1], seed: 7 })
 
 /** Trains the Gal CNN one epoch (batch 32) on `threads` XNNPACK threads; returns every weight. */
 const trainOn = async (threads: number): Promise<{ readonly threads: number; readonly weights: Array<Float32Array> }> => {

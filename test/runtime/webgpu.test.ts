@@ -27,6 +27,7 @@ import { RandomStream } from "../../src/runtime/random.js"
 import { adapterLine, startWebgpu } from "../../src/runtime/webgpu.js"
 import { entropy } from "../../src/strategies/entropy.js"
 import { strategyCatalogue } from "../../src/strategies/catalogue.js"
+import { noiseDataset } from "./noise-dataset.js"
 
 const start = await startWebgpu(true)
 /** The adapter in the words deal prints and records. */
@@ -36,19 +37,7 @@ else console.log(`skipping the webgpu tests: ${start.reason}`)
 
 const env = Layer.merge(Backend.layer("webgpu"), Progress.silent)
 
-/** `n` seeded examples of `shape` with 10 classes. */
-const noise = (n: number, shape: ReadonlyArray<number>, kind: Dataset["kind"] = "image", max = 1): Dataset => {
-  const r = RandomStream.make(5, "noise")
-  const size = shape.reduce((a, b) => a * b, 1)
-  return {
-    name: "noise",
-    x: Float32Array.from({ length: n * size }, () => (max === 1 ? r.next() : 2 + r.int(max - 2))),
-    shape,
-    y: Int32Array.from({ length: n }, (_, i) => i % 10),
-    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
-    kind
-  }
-}
+const noise = (n: number, shape: ReadonlyArray<number>, tokens?: number) => noiseDataset({ n, shape, seed: 5, tokens })
 
 const onBackend = async <T>(name: "cpu" | "webgpu", f: () => T): Promise<T> => {
   await tf.setBackend(name)
@@ -82,8 +71,8 @@ describe.skipIf(!start.ok)("the webgpu backend", () => {
     const cases: Array<[string, Dataset, object]> = [
       ["gal-cnn", noise(8, [28, 28, 1]), {}],
       ["mlp", noise(8, [28, 28, 1]), {}],
-      ["embedding-bag", noise(8, [20], "tokens", 50), { vocabularySize: 50 }],
-      ["text-cnn", noise(8, [20], "tokens", 50), { vocabularySize: 50 }]
+      ["embedding-bag", noise(8, [20], 50), { vocabularySize: 50 }],
+      ["text-cnn", noise(8, [20], 50), { vocabularySize: 50 }]
     ]
     for (const [name, ds, options] of cases) {
       const entry = modelCatalogue[name]
