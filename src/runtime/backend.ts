@@ -71,9 +71,6 @@ export interface BackendOptions {
   readonly threads?: number
 }
 
-/** The cores of this machine (what `--threads` defaults to). */
-export const machineCores = (): number => availableParallelism()
-
 /** Why the last backend tried could not start (said when it was the one asked for). */
 let lastFailure: string | undefined
 
@@ -89,7 +86,7 @@ const activate = async (name: BackendName, options: BackendOptions, asked: boole
     case "tensorflow":
       return tryNative(name)
     case "wasm":
-      useWasmThreads(options.threads ?? machineCores())
+      useWasmThreads(options.threads ?? availableParallelism())
       registerWasmConvGradients()
       registerWasmBatchMatMul()
       registerWasmMaxPoolGrad()
