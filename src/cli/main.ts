@@ -26,7 +26,8 @@ const report = (cause: Cause.Cause<unknown>) => {
   if (failure._tag === "Some" && ValidationError.isValidationError(failure.value)) return Effect.void
   const e = failure._tag === "Some" ? failure.value : Cause.squash(cause)
   const tag = typeof e === "object" && e !== null && "_tag" in e ? `${String(e._tag)}: ` : ""
-  const where = typeof e === "object" && e !== null && "file" in e ? `${String(e.file)}: ` : ""
+  const where =
+    typeof e === "object" && e !== null && "file" in e ? `${String(e.file)}: ` : typeof e === "object" && e !== null && "backbone" in e ? `backbone '${String(e.backbone)}': ` : ""
   const message = typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)
   return Console.error(`deal: ${tag}${where}${message}`)
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Logger, Option } from "effect"
+import { backboneForms } from "../backbones/catalogue.js"
 import { datasetForms, parseDatasetName } from "../data/catalogue.js"
 import { modelNames } from "../models/catalogue.js"
 import type { RoundResult, RunEvent } from "../loop/events.js"
@@ -32,6 +33,11 @@ const options = {
     Options.withAlias("skip-bad"),
     Options.withDescription("skip corrupt images, rows or lines with a warning and a count, instead of failing")
   ),
+  backbone: textFlag(
+    "backbone",
+    `embed every example with a frozen pretrained backbone and train the model (linear, mlp) on the embeddings: ${backboneForms.map(([f, d]) => `${f} (${d})`).join("; ")}`
+  ),
+  embeddingSpace: choiceFlag("embedding_space", "with --backbone: the embeddings diversity strategies (coreset, kmeans, typiclust, …) measure distances in", ["penultimate", "backbone"], "penultimate"),
   vocabSize: integerFlag("vocab_size", "text: the largest vocabulary, from the training split (default 2000)", { min: 1 }),
   maxTokens: integerFlag("max_tokens", "text with embedding-bag or text-cnn: tokens kept per document (default 256)", { min: 1 }),
   strategy: validatedFlag(
@@ -96,6 +102,8 @@ const givenSpec = (o: Command.Command.ParseConfig<typeof options>) => ({
   epochs: value(o.epochs),
   batchSize: value(o.batchSize),
   imgSize: value(o.imgSize),
+  backbone: value(o.backbone),
+  embeddingSpace: value(o.embeddingSpace) as "penultimate" | "backbone" | undefined,
   nTrain: value(o.nTrain),
   nTest: value(o.nTest),
   nValidation: value(o.nValidation),

@@ -15,14 +15,19 @@ export interface Dataset {
   readonly classNames: ReadonlyArray<string>
   /** Per-example identifiers (an image's path, a row's id), written beside predictions. */
   readonly ids?: ReadonlyArray<string>
-  /** What the features are (`image` [h, w, c], `tabular` [d], `text` TF-IDF [V] or token ids [L]); models say which kinds they suit. */
+  /**
+   * What the features are (`image` [h, w, c], `tabular` [d], `text` TF-IDF [V] or token ids [L],
+   * `embedding` a frozen backbone's vector [d]); models say which kinds they suit.
+   */
   readonly kind?: DataKind
   /** For text: the vocabulary built from the training split (token id i + 2 is word i; 0 pads, 1 is out-of-vocabulary). */
   readonly vocabulary?: ReadonlyArray<string>
+  /** For text: each example's raw text (what a text backbone embeds). */
+  readonly texts?: ReadonlyArray<string>
 }
 
 /** The kinds of data deal loads; a model in the catalogue lists the kinds it suits. */
-export type DataKind = "image" | "tabular" | "text" | "tokens"
+export type DataKind = "image" | "tabular" | "text" | "tokens" | "embedding"
 
 /** An input that was skipped (`skipBad`): its file, where in it, and why. */
 export interface SkippedItem {
@@ -54,6 +59,7 @@ export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): D
     y[j] = ds.y[i]
   }
   const ids = ds.ids && Array.from(indices, (i) => ds.ids![i])
+  const texts = ds.texts && Array.from(indices, (i) => ds.texts![i])
   return {
     name,
     x,
@@ -62,7 +68,8 @@ export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): D
     classNames: ds.classNames,
     ...(ids ? { ids } : {}),
     ...(ds.kind ? { kind: ds.kind } : {}),
-    ...(ds.vocabulary ? { vocabulary: ds.vocabulary } : {})
+    ...(ds.vocabulary ? { vocabulary: ds.vocabulary } : {}),
+    ...(texts ? { texts } : {})
   }
 }
 

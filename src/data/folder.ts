@@ -5,10 +5,11 @@
  * time plus the target size, so a second load reads one file instead of decoding again.
  */
 import { createHash } from "node:crypto"
-import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises"
+import { readdir, readlink, stat } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect, Either } from "effect"
 import sharp from "sharp"
+import { type CacheHeader, readCacheFile, writeCacheFile } from "./binary-cache.js"
 import { type Dataset, type DatasetSplits, requireTwoClasses, type SkippedItem } from "./dataset.js"
 import { DataError, failData as fail } from "./errors.js"
 import { type DatasetOptions, warnSkipped } from "./options.js"
@@ -160,9 +161,7 @@ interface Decoded {
   readonly skipped: ReadonlyArray<SkippedItem>
 }
 
-interface CacheHeader {
-  readonly version: number
-  readonly key: string
+interface ImageCacheHeader extends CacheHeader {
   readonly shape: readonly [number, number, number]
   readonly kept: Record<Split, ReadonlyArray<number>>
   /** Relative paths, so the cache is valid wherever the folder is. */
@@ -170,44 +169,15 @@ interface CacheHeader {
 }
 
 const readCache = (file: string, key: string): Effect.Effect<Decoded | undefined> =>
-  Effect.promise(async () => {
-    try {
-      const buf = await readFile(file)
-      if (buf.toString("latin1", 0, 8) !== MAGIC) return undefined
-      const headerLength = buf.readUInt32LE(8)
-      const header = JSON.parse(buf.toString("utf8", 12, 12 + headerLength)) as CacheHeader
-      if (header.version !== CACHE_VERSION || header.key !== key) return undefined
-      const count = header.kept.train.length + header.kept.test.length
-      const size = count * header.shape[0] * header.shape[1] * header.shape[2]
-      if (buf.length !== 12 + headerLength + size) return undefined
-      const pixels = new Uint8Array(buf.buffer, buf.byteOffset + 12 + headerLength, size)
-      return { pixels, shape: header.shape, kept: header.kept, skipped: header.skipped }
-    } catch {
-      return undefined
-    }
-  })
+  Effect.map(
+    readCacheFile<ImageCacheHeader>(file, MAGIC, { version: CACHE_VERSION, key }, (h) => (h.kept.train.length + h.kept.test.length) * h.shape[0] * h.shape[1] * h.shape[2]),
+    (c) => c && { pixels: c.payload, shape: c.header.shape, kept: c.header.kept, skipped: c.header.skipped }
+  )
 
-/** Writes the cache next to a temporary name and renames it (never half-written); removes stale caches. */
-const writeCache = (dir: string, file: string, key: string, decoded: Decoded): Effect.Effect<void> =>
-  Effect.promise(async () => {
-    try {
-      await mkdir(dir, { recursive: true })
-      const header: CacheHeader = { version: CACHE_VERSION, key, shape: decoded.shape, kept: decoded.kept, skipped: decoded.skipped }
-      const json = Buffer.from(JSON.stringify(header), "utf8")
-      const prefix = Buffer.alloc(12)
-      prefix.write(MAGIC, 0, "latin1")
-      prefix.writeUInt32LE(json.length, 8)
-      const tmp = `${file}.${process.pid}.tmp`
-      await writeFile(tmp, Buffer.concat([prefix, json, decoded.pixels]))
-      await rename(tmp, file)
-      const stem = file.slice(dir.length + 1).replace(/-[0-9a-f]+\.bin$/, "-")
-      for (const other of await readdir(dir)) {
-        if (other.startsWith(stem) && other.endsWith(".bin") && join(dir, other) !== file) await rm(join(dir, other), { force: true })
-      }
-    } catch {
-      // The cache only saves time: a folder we cannot write to is read again next time.
-    }
-  })
+const writeCache = (dir: string, file: string, key: string, decoded: Decoded): Effect.Effect<void> => {
+  const header: ImageCacheHeader = { version: CACHE_VERSION, key, shape: decoded.shape, kept: decoded.kept, skipped: decoded.skipped }
+  return writeCacheFile(dir, file, MAGIC, header, decoded.pixels)
+}
 
 interface Image {
   readonly data: Buffer

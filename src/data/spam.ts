@@ -4,7 +4,7 @@ import { RandomStream } from "../runtime/random.js"
 import type { DatasetSplits } from "./dataset.js"
 import { DataError } from "./errors.js"
 import type { DatasetOptions } from "./options.js"
-import { textDatasets, type TextSplit, tokenize } from "./text.js"
+import { textDatasets, type TextSplit } from "./text.js"
 
 interface Message {
   readonly id: string
@@ -48,7 +48,7 @@ export const loadSpam = (options: DatasetOptions = {}): Effect.Effect<DatasetSpl
     const split = (test: 0 | 1): TextSplit => {
       const idx = messages.flatMap((_, i) => (isTest[i] === test ? [i] : []))
       return {
-        docs: idx.map((i) => tokenize(emailText(messages[i].text))),
+        texts: idx.map((i) => emailText(messages[i].text)),
         y: Int32Array.from(idx, (i) => labels[i]),
         ids: idx.map((i) => `${messages[i].group}/${messages[i].id}`)
       }

@@ -13,7 +13,7 @@ import { RandomStream } from "../runtime/random.js"
 import { type Dataset, type DatasetSplits, requireTwoClasses, type SkippedItem } from "./dataset.js"
 import { DataError, failData as fail } from "./errors.js"
 import { type DatasetOptions, warnSkipped } from "./options.js"
-import { textDatasets, tokenize } from "./text.js"
+import { textDatasets } from "./text.js"
 
 export type TableFormat = "csv" | "jsonl"
 
@@ -229,7 +229,7 @@ interface Parsed {
   readonly wheres: Array<string>
   /** Numeric: one row of features per record. Text: its tokens. */
   readonly rows: Array<ReadonlyArray<number>>
-  readonly docs: Array<ReadonlyArray<string>>
+  readonly texts: Array<string>
 }
 
 /** The feature layout, fixed by the first numeric record: how many values, where, and each one's name. */
@@ -272,14 +272,14 @@ const checkRecord = (r: Record_, columns: Columns, layout: Layout): Checked => {
 /** Checks and converts each record; bad ones fail, or are skipped with `skipBad`. */
 const parseRecords = (table: RawTable, columns: Columns, skipping: Skipping, layout: Layout): Effect.Effect<Parsed, DataError> =>
   Effect.gen(function* () {
-    const out: Parsed = { file: table.file, labels: [], ids: [], wheres: [], rows: [], docs: [] }
+    const out: Parsed = { file: table.file, labels: [], ids: [], wheres: [], rows: [], texts: [] }
     for (const r of table.records) {
       const checked = checkRecord(r, columns, layout)
       if ("problem" in checked) {
         yield* bad(table.file, checked.problem, skipping)
         continue
       }
-      if ("text" in checked) out.docs.push(tokenize(checked.text))
+      if ("text" in checked) out.texts.push(checked.text)
       else {
         if (layout.n === undefined) {
           layout.n = checked.row.length
@@ -336,7 +336,7 @@ const part = (p: Parsed, idx: ArrayLike<number>): Parsed => ({
   ids: pick(p.ids, idx),
   wheres: pick(p.wheres, idx),
   rows: pick(p.rows, idx),
-  docs: pick(p.docs, idx)
+  texts: pick(p.texts, idx)
 })
 
 interface NumericSplit {
@@ -460,7 +460,7 @@ export const loadTable = (format: TableFormat, path: string, options: DatasetOpt
     yield* warnSkipped(path, skipped, total)
     const datasets =
       columns.text !== undefined
-        ? textDatasets(name, classNames, { docs: train.docs, y: trainY, ids: train.ids }, { docs: test.docs, y: y(test), ids: test.ids }, {
+        ? textDatasets(name, classNames, { texts: train.texts, y: trainY, ids: train.ids }, { texts: test.texts, y: y(test), ids: test.ids }, {
             ...(options.vocabSize === undefined ? {} : { vocabSize: options.vocabSize }),
             ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
             representation: options.textRepresentation ?? "tfidf"

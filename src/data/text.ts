@@ -103,16 +103,17 @@ export const vectorize = (
   return { x, shape: [v] }
 }
 
-/** A labelled text split, before vectorizing. */
+/** A labelled text split, before tokenizing and vectorizing. */
 export interface TextSplit {
-  readonly docs: ReadonlyArray<ReadonlyArray<string>>
+  readonly texts: ReadonlyArray<string>
   readonly y: Int32Array
   readonly ids: ReadonlyArray<string>
 }
 
 /**
- * Train and test datasets from tokenized text: the vocabulary (and IDF) come from the
- * training documents alone, then both splits are vectorized with it.
+ * Train and test datasets from text: each text is tokenized, the vocabulary (and IDF) come from
+ * the training documents alone, then both splits are vectorized with it. The datasets keep the
+ * raw texts too (for text backbones).
  */
 export const textDatasets = (
   name: string,
@@ -121,11 +122,12 @@ export const textDatasets = (
   test: TextSplit,
   options: TextOptions = {}
 ): { readonly train: Dataset; readonly test: Dataset } => {
-  const vocab = buildVocabulary(train.docs, options)
+  const [trainDocs, testDocs] = [train.texts.map(tokenize), test.texts.map(tokenize)]
+  const vocab = buildVocabulary(trainDocs, options)
   const kind = (options.representation ?? "tfidf") === "tokens" ? ("tokens" as const) : ("text" as const)
-  const make = (split: TextSplit): Dataset => {
-    const { x, shape } = vectorize(split.docs, vocab, options)
-    return { name, x, shape, y: split.y, classNames, ids: split.ids, kind, vocabulary: vocab.words }
+  const make = (split: TextSplit, docs: ReadonlyArray<ReadonlyArray<string>>): Dataset => {
+    const { x, shape } = vectorize(docs, vocab, options)
+    return { name, x, shape, y: split.y, classNames, ids: split.ids, kind, vocabulary: vocab.words, texts: split.texts }
   }
-  return { train: make(train), test: make(test) }
+  return { train: make(train, trainDocs), test: make(test, testDocs) }
 }

@@ -23,6 +23,12 @@ export interface QuerierOptions {
   readonly poolSubset?: number
   /** Examples per forward batch (default 500). */
   readonly batchSize?: number
+  /**
+   * What `embeddings` and `labeledEmbeddings` are: the model's `penultimate` layer (default), or
+   * the examples' `features` themselves (a frozen backbone's embeddings). Gradient embeddings
+   * always take the penultimate layer, the input of the layer they are the gradient of.
+   */
+  readonly embeddingSpace?: "penultimate" | "features"
 }
 
 /** MC-dropout passes T per round when none is given. */
@@ -74,6 +80,7 @@ interface NeedsInput {
   readonly mcSamples: number
   readonly mcSeed: number
   readonly batchSize?: number
+  readonly embeddingSpace?: "penultimate" | "features"
   readonly onBatch?: (done: number, total: number) => Effect.Effect<void>
 }
 
@@ -85,8 +92,9 @@ const computeNeedsAndRows = (
     const needs = new Set(input.needs)
     const n = input.candidates.length
     const c = numClasses(input.data)
+    const fromFeatures = input.embeddingSpace === "features"
     const wantProbabilities = needs.has("probabilities") || needs.has("gradientEmbeddings")
-    const wantEmbeddings = needs.has("embeddings") || needs.has("gradientEmbeddings")
+    const wantEmbeddings = (needs.has("embeddings") && !fromFeatures) || needs.has("gradientEmbeddings")
     const batch = { batchSize: input.batchSize }
     const outputs =
       wantProbabilities || wantEmbeddings || needs.has("mcProbabilities")
@@ -98,7 +106,7 @@ const computeNeedsAndRows = (
             ...(input.onBatch ? { onBatch: input.onBatch } : {})
           })
         : undefined
-    const labeledOutputs = needs.has("labeledEmbeddings")
+    const labeledOutputs = needs.has("labeledEmbeddings") && !fromFeatures
       ? yield* modelOutputs(input.model, input.data, input.labeled, { embeddings: true, ...batch })
       : undefined
     const keep: Array<tf.Tensor> = []
@@ -112,9 +120,11 @@ const computeNeedsAndRows = (
     const embeddings = outputs?.embeddings && hold(() => tf.tensor2d(outputs.embeddings!, [n, outputs.embeddingSize]))
     const result: { -readonly [K in keyof SelectionInput]?: SelectionInput[K] } = { candidates: input.candidates }
     if (needs.has("probabilities")) result.probabilities = probabilities
-    if (needs.has("embeddings")) result.embeddings = embeddings
+    if (needs.has("embeddings")) result.embeddings = fromFeatures ? hold(() => tf.reshape(featuresTensor(input.data, input.candidates), [n, -1]) as tf.Tensor2D) : embeddings
     if (needs.has("mcProbabilities")) result.mcProbabilities = hold(() => tf.tensor3d(outputs!.mcProbabilities!, [n, input.mcSamples, c]))
-    if (needs.has("labeledEmbeddings")) {
+    if (needs.has("labeledEmbeddings") && fromFeatures) {
+      result.labeledEmbeddings = hold(() => tf.reshape(featuresTensor(input.data, input.labeled), [input.labeled.length, -1]) as tf.Tensor2D)
+    } else if (needs.has("labeledEmbeddings")) {
       result.labeledEmbeddings = hold(() => tf.tensor2d(labeledOutputs!.embeddings!, [input.labeled.length, labeledOutputs!.embeddingSize]))
     }
     if (needs.has("gradientEmbeddings")) {
@@ -159,6 +169,7 @@ export const strategyQuerier = (strategy: Strategy, options: QuerierOptions = {}
                 mcSamples,
                 mcSeed: rng.stream("round", round, "mc").seed(),
                 batchSize: options.batchSize,
+                embeddingSpace: options.embeddingSpace,
                 onBatch: (done, total) => progress.update(`round ${round} score`, done, total)
               })
             )

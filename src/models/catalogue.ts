@@ -17,7 +17,7 @@ export interface CatalogueModel {
   /** Training defaults from the model's source (used when the spec gives none). */
   readonly defaults: { readonly epochs: number; readonly batchSize: number; readonly learningRate?: number }
   /**
-   * The kinds of data the model suits (default image, tabular and text). `text` means TF-IDF
+   * The kinds of data the model suits (default image, tabular, text and embedding). `text` means TF-IDF
    * features; `tokens` means token ids, which a text dataset then provides instead.
    */
   readonly suits?: ReadonlyArray<DataKind>
@@ -65,7 +65,9 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
     checkInput: convPoolImages(3, 5)
   },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
-  logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text"] },
+  logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text", "embedding"] },
+  /** The linear head on a frozen backbone's embeddings (`--backbone`): softmax regression, as logreg. */
+  linear: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["embedding", "tabular"] },
   /** fastText-style mean of word vectors over token ids. */
   "embedding-bag": {
     make: (o) => embeddingBag({ vocabularySize: o?.vocabularySize ?? 2002 }),
@@ -77,7 +79,7 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
 }
 
 /** The kinds of data `model` suits (every kind but token ids when it does not say). */
-export const modelSuits = (model: CatalogueModel): ReadonlyArray<DataKind> => model.suits ?? ["image", "tabular", "text"]
+export const modelSuits = (model: CatalogueModel): ReadonlyArray<DataKind> => model.suits ?? ["image", "tabular", "text", "embedding"]
 
 /**
  * Why model `name` cannot take examples of `shape` (one line naming the model, the shape and what

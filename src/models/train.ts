@@ -64,7 +64,7 @@ export const fitModel = (
           for (let start = 0; start < n; start += config.batchSize) {
             const batch = order.subarray(start, Math.min(n, start + config.batchSize))
             const cost = tf.tidy((): tf.Scalar => {
-                const idx = tf.tensor1d(batch, "int32")
+              const idx = tf.tensor1d(batch, "int32")
               const xb = x === undefined ? featuresTensor(ds, batch.map((i) => indices[i])) : tf.gather(x, idx)
               const yb = tf.gather(y, idx)
               return optimizer.minimize(

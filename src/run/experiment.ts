@@ -1,4 +1,7 @@
 import { Effect } from "effect"
+import type { BackboneError } from "../backbones/backbone.js"
+import { findBackbone } from "../backbones/catalogue.js"
+import { embedSplits } from "../backbones/embed-splits.js"
 import { datasetKind, loadDataset } from "../data/catalogue.js"
 import { requireTwoClasses } from "../data/dataset.js"
 import type { DataConfigError, DataError } from "../data/errors.js"
@@ -27,7 +30,7 @@ export interface ExperimentOptions {
   readonly reporter?: ActiveLearningConfig["reporter"]
 }
 
-export type ExperimentError = SpecError | DataError | DataConfigError | OracleError | ReportError | LockError
+export type ExperimentError = SpecError | DataError | DataConfigError | BackboneError | OracleError | ReportError | LockError
 
 const checkInput = (model: string, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
   const problem = shape === undefined ? undefined : checkModelInput(model, shape)
@@ -52,12 +55,18 @@ export const runResolved = (
 ): Effect.Effect<RunSummary, ExperimentError, Backend | Progress> =>
   Effect.gen(function* () {
     const { spec, model, strategy } = resolved
-    // The dataset's kind (image, tabular, text) is known before loading it: check the model suits it.
-    const kind = yield* datasetKind(spec.dataset, { text: spec.text })
+    // The dataset's kind (image, tabular, text) is known before loading it: check the backbone
+    // takes it and the model suits it (or the backbone's embeddings).
+    const dataKind = yield* datasetKind(spec.dataset, { text: spec.text })
+    const backbone = spec.backbone === undefined ? undefined : yield* findBackbone(spec.backbone, dataKind)
+    if (backbone === undefined && spec.embeddingSpace === "backbone") {
+      return yield* new SpecError({ message: "embedding_space backbone needs a --backbone" })
+    }
+    const kind = backbone === undefined ? dataKind : "embedding"
     yield* checkModelSuits(resolved, kind)
     // An image size the model cannot take is refused before any image is decoded.
-    yield* checkInput(spec.model, spec.imgSize === undefined ? undefined : [spec.imgSize, spec.imgSize, 1])
-    const full = yield* loadDataset(spec.dataset, {
+    if (backbone === undefined) yield* checkInput(spec.model, spec.imgSize === undefined ? undefined : [spec.imgSize, spec.imgSize, 1])
+    const loaded = yield* loadDataset(spec.dataset, {
       seed: spec.seed,
       imgSize: spec.imgSize,
       label: spec.label,
@@ -69,6 +78,7 @@ export const runResolved = (
       // Text for a token-id model (embedding-bag, text-cnn) comes as token ids, else as TF-IDF.
       textRepresentation: kind === "text" && !modelSuits(model).includes("text") ? "tokens" : "tfidf"
     })
+    const full = backbone === undefined ? loaded : yield* embedSplits(loaded, backbone)
     const train = subsample(full.train, spec.nTrain, RandomStream.make(spec.seed, "subsample", "train"))
     const test = subsample(full.test, spec.nTest, RandomStream.make(spec.seed, "subsample", "test"))
     yield* checkInput(spec.model, train.shape)
@@ -82,7 +92,7 @@ export const runResolved = (
       model: model.make({ vocabularySize: full.train.vocabulary === undefined ? undefined : full.train.vocabulary.length + 2, weightDecay: spec.weightDecay }),
       strategy,
       train: { epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, warmStart: spec.warmStart },
-      query: { mcSamples: spec.mcSamples, poolSubset: spec.poolSubset },
+      query: { mcSamples: spec.mcSamples, poolSubset: spec.poolSubset, embeddingSpace: spec.embeddingSpace === "backbone" ? "features" : "penultimate" },
       nInitLabeled: spec.nInitLabeled,
       initialSelection: spec.initialSelection,
       nQuery: spec.nQuery,

@@ -34,6 +34,13 @@ export const ExperimentSpec = Schema.Struct({
   nRound: Schema.optionalWith(NonNegativeInt, { default: () => 10 }),
   seed: Schema.optionalWith(Seed, { default: () => 1 }),
   imgSize: Schema.optional(PositiveInt),
+  /**
+   * A frozen pretrained backbone whose embeddings replace the features (`word-vectors`,
+   * `word-vectors-tfidf`, a local transformers.js model folder, or a Hugging Face model id).
+   */
+  backbone: Schema.optional(Schema.String),
+  /** What diversity strategies measure distances in: the model's penultimate layer (default) or the backbone's embeddings. */
+  embeddingSpace: Schema.optional(Schema.Literal("penultimate", "backbone")),
   /** CSV/JSONL: the label column (default `label`). */
   label: Schema.optional(Schema.String),
   /** CSV/JSONL: one text column to turn into text features (instead of numeric features). */

@@ -30,7 +30,7 @@ describe("text features", () => {
       fc.property(fc.array(fc.array(word, { maxLength: 8 }), { minLength: 1, maxLength: 12 }), fc.array(fc.array(word, { maxLength: 8 }), { maxLength: 6 }), (train, test) => {
         const y = (n: number) => new Int32Array(n)
         const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i))
-        const { train: tr, test: te } = textDatasets("t", ["a"], { docs: train, y: y(train.length), ids: ids(train.length) }, { docs: test, y: y(test.length), ids: ids(test.length) }, { minDf: 1 })
+        const { train: tr, test: te } = textDatasets("t", ["a"], { texts: train.map((d) => d.join(" ")), y: y(train.length), ids: ids(train.length) }, { texts: test.map((d) => d.join(" ")), y: y(test.length), ids: ids(test.length) }, { minDf: 1 })
         const seen = new Set(train.flat())
         for (const w of tr.vocabulary!) expect(seen.has(w)).toBe(true)
         expect(te.vocabulary).toBe(tr.vocabulary)

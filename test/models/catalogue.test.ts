@@ -36,7 +36,8 @@ describe("checkModelInput: a model says which input shapes it can take", () => {
     "text-cnn": [5],
     "embedding-bag": [1],
     mlp: [1],
-    logreg: [1]
+    logreg: [1],
+    linear: [1]
   }
 
   it("every catalogue model is covered", () => {
