@@ -1,6 +1,9 @@
+import { Effect } from "effect"
+import type { DataError } from "../data/errors.js"
 import { galCnn, galCnnKeras } from "./gal-cnn.js"
 import { mlp } from "./mlp.js"
 import type { ModelFactory } from "./model-factory.js"
+import { type FineTuneOptions, fineTunedHasDropout, fineTuneFactory, loadPretrainedModel, pretrainedInputShape } from "./pretrained.js"
 import type { DataKind } from "../data/dataset.js"
 import { embeddingBag, logisticRegression, textCnn } from "./text-models.js"
 
@@ -27,6 +30,8 @@ export interface CatalogueModel {
    * {@link checkModelInput}.
    */
   readonly checkInput?: (shape: ReadonlyArray<number>) => string | undefined
+  /** Whether it has a dropout layer (MC-dropout strategies need one), when that is known before it is built. */
+  readonly dropout?: boolean
 }
 
 /**
@@ -78,6 +83,26 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
   "text-cnn": { make: (o) => textCnn({ vocabularySize: o?.vocabularySize ?? 2002 }), defaults: { epochs: 15, batchSize: 32 }, suits: ["tokens"], checkInput: tokensAtLeast(5) }
 }
 
+/**
+ * A user's pretrained tfjs model (`--model file:PATH/model.json`) as a catalogue model: loaded
+ * once, fine-tuned each round from its pretrained weights (see `fineTuneFactory`), with Adam at
+ * 1e-4 for 10 epochs of batch 32 unless the spec says otherwise.
+ */
+export const pretrainedModel = (file: string, options: FineTuneOptions): Effect.Effect<CatalogueModel, DataError> =>
+  Effect.map(loadPretrainedModel(file), (template) => {
+    const expected = pretrainedInputShape(template)
+    return {
+      make: () => fineTuneFactory(template, options),
+      defaults: { epochs: 10, batchSize: 32, learningRate: 1e-4 },
+      suits: ["image", "tabular", "embedding"],
+      dropout: fineTunedHasDropout(template, options),
+      checkInput: (shape) =>
+        shape.length === expected.length && shape.every((d, i) => expected[i] === null || expected[i] === d)
+          ? undefined
+          : `takes examples of shape [${expected.map((d) => d ?? "any").join(", ")}], got [${shape.join(", ")}]${expected.length === 3 ? `: expected --img_size ${expected[0]}` : ""}`
+    }
+  })
+
 /** The kinds of data `model` suits (every kind but token ids when it does not say). */
 export const modelSuits = (model: CatalogueModel): ReadonlyArray<DataKind> => model.suits ?? ["image", "tabular", "text", "embedding"]
 
@@ -87,8 +112,7 @@ export const modelSuits = (model: CatalogueModel): ReadonlyArray<DataKind> => mo
  * anything is loaded or written: with `--img_size N` an image shape is known up front as [N, N, 1]
  * (only height and width are checked).
  */
-export const checkModelInput = (name: string, shape: ReadonlyArray<number>): string | undefined => {
-  const model = modelCatalogue[name]
+export const checkModelInput = (name: string, shape: ReadonlyArray<number>, model: CatalogueModel | undefined = modelCatalogue[name]): string | undefined => {
   if (model === undefined) return undefined
   const problem =
     shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)

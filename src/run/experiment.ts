@@ -32,8 +32,8 @@ export interface ExperimentOptions {
 
 export type ExperimentError = SpecError | DataError | DataConfigError | BackboneError | OracleError | ReportError | LockError
 
-const checkInput = (model: string, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
-  const problem = shape === undefined ? undefined : checkModelInput(model, shape)
+const checkInput = (resolved: ResolvedExperiment, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
+  const problem = shape === undefined ? undefined : checkModelInput(resolved.spec.model, shape, resolved.model)
   return problem === undefined ? Effect.void : new SpecError({ message: problem })
 }
 
@@ -65,7 +65,8 @@ export const runResolved = (
     const kind = backbone === undefined ? dataKind : "embedding"
     yield* checkModelSuits(resolved, kind)
     // An image size the model cannot take is refused before any image is decoded.
-    if (backbone === undefined) yield* checkInput(spec.model, spec.imgSize === undefined ? undefined : [spec.imgSize, spec.imgSize, 1])
+    // (a pretrained model, which also fixes the channels, is checked once the images are loaded)
+    if (backbone === undefined && !spec.model.startsWith("file:")) yield* checkInput(resolved, spec.imgSize === undefined ? undefined : [spec.imgSize, spec.imgSize, 1])
     const loaded = yield* loadDataset(spec.dataset, {
       seed: spec.seed,
       imgSize: spec.imgSize,
@@ -81,7 +82,7 @@ export const runResolved = (
     const full = backbone === undefined ? loaded : yield* embedSplits(loaded, backbone)
     const train = subsample(full.train, spec.nTrain, RandomStream.make(spec.seed, "subsample", "train"))
     const test = subsample(full.test, spec.nTest, RandomStream.make(spec.seed, "subsample", "test"))
-    yield* checkInput(spec.model, train.shape)
+    yield* checkInput(resolved, train.shape)
     yield* requireTwoClasses(train, spec.nTrain === undefined ? spec.dataset : `${spec.dataset} (--n_train ${spec.nTrain})`)
     const data =
       spec.nValidation === undefined

@@ -1,7 +1,7 @@
 import { Data, Effect, Either, Schema } from "effect"
 import type { DataKind } from "../data/dataset.js"
 import { defaultMcSamples } from "../loop/querier.js"
-import { type CatalogueModel, modelCatalogue, modelNames, modelSuits } from "../models/catalogue.js"
+import { type CatalogueModel, modelCatalogue, modelNames, modelSuits, pretrainedModel } from "../models/catalogue.js"
 import { parseStopping } from "../stopping/catalogue.js"
 import type { StoppingCriterion } from "../stopping/criterion.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
@@ -66,6 +66,10 @@ export const ExperimentSpec = Schema.Struct({
   /** Adam's learning rate (default: the model's, else 1e-3). */
   learningRate: Schema.optional(Schema.Number.pipe(Schema.positive())),
   warmStart: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /** `--model file:PATH/model.json`: train only the last k layers that have weights (default: all). */
+  trainableLayers: Schema.optional(PositiveInt),
+  /** `--model file:PATH/model.json`: a dropout layer of this rate before the head, for MC-dropout strategies. */
+  headDropout: Schema.optional(Schema.Number.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThan(1))),
   /** Weight-decay constant c (gal-cnn: L2 c / N_train on the first dense layer, as Gal et al.'s code). */
   weightDecay: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** MC-dropout passes T per round, for strategies that need MC samples (default 20). */
@@ -133,9 +137,23 @@ export const resolveSpec = (input: unknown, where?: string): Effect.Effect<Resol
     if (strategy === undefined) {
       return yield* new SpecError({ message: `${prefix(where)}unknown strategy '${spec.strategy}': expected one of ${strategyNames().join(", ")}` })
     }
-    const model = modelCatalogue[spec.model]
+    const pretrained = spec.model.startsWith("file:") ? spec.model.slice("file:".length) : undefined
+    if (pretrained === undefined && (spec.trainableLayers !== undefined || spec.headDropout !== undefined)) {
+      return yield* new SpecError({ message: `${prefix(where)}trainable_layers and head_dropout apply to a pretrained model (--model file:PATH/model.json), not to '${spec.model}'` })
+    }
+    const model =
+      pretrained === undefined
+        ? modelCatalogue[spec.model]
+        : yield* pretrainedModel(pretrained, { trainableLayers: spec.trainableLayers, headDropout: spec.headDropout }).pipe(
+            Effect.mapError((e) => new SpecError({ message: `${prefix(where)}${e.file}: ${e.message}` }))
+          )
     if (model === undefined) {
-      return yield* new SpecError({ message: `${prefix(where)}unknown model '${spec.model}': expected one of ${modelNames.join(", ")}` })
+      return yield* new SpecError({ message: `${prefix(where)}unknown model '${spec.model}': expected one of ${modelNames.join(", ")}, or file:PATH/model.json` })
+    }
+    if (model.dropout === false && strategy.needs.includes("mcProbabilities")) {
+      return yield* new SpecError({
+        message: `${prefix(where)}strategy '${spec.strategy}' needs MC-dropout samples, and model '${spec.model}' has no dropout layer: give --head_dropout 0.5, or a strategy without MC dropout`
+      })
     }
     const stopping = yield* Effect.forEach(spec.stopping, (s) =>
       Either.mapLeft(parseStopping(s), (e) => new SpecError({ message: `${prefix(where)}${e.message}` }))
