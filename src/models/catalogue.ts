@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import type { DataError } from "../data/errors.js"
+import { dalmaxCifar } from "./dalmax-cifar.js"
 import { galCnn, galCnnKeras } from "./gal-cnn.js"
 import { mlp } from "./mlp.js"
 import type { ModelFactory } from "./model-factory.js"
@@ -18,7 +19,13 @@ export interface MakeOptions {
 export interface CatalogueModel {
   readonly make: (options?: MakeOptions) => ModelFactory
   /** Training defaults from the model's source (used when the spec gives none). */
-  readonly defaults: { readonly epochs: number; readonly batchSize: number; readonly learningRate?: number }
+  readonly defaults: {
+    readonly epochs: number
+    readonly batchSize: number
+    readonly learningRate?: number
+    readonly optimizer?: "adam" | "sgd"
+    readonly momentum?: number
+  }
   /**
    * The kinds of data the model suits (default image, tabular, text and embedding). `text` means TF-IDF
    * features; `tokens` means token ids, which a text dataset then provides instead.
@@ -68,6 +75,18 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
     defaults: { epochs: 50, batchSize: 128 },
     suits: ["image"],
     checkInput: convPoolImages(3, 5)
+  },
+  /** DeepAL's CIFAR net as DalMax trains it on CIFAR-10 (SGD lr 0.05, momentum 0.3, batch 64, 20 epochs). */
+  "dalmax-cifar": {
+    make: () => dalmaxCifar(),
+    defaults: { epochs: 20, batchSize: 64, learningRate: 0.05, optimizer: "sgd", momentum: 0.3 },
+    suits: ["image"],
+    checkInput: (shape) => {
+      if (shape.length !== 3) return `needs images [height, width, channels], got [${shape.join(", ")}]`
+      // 5×5 valid convolutions and 2×2 pools: s − 8, halved, − 4, halved must leave ≥ 1 pixel
+      const ok = (s: number) => Math.floor((Math.floor((s - 8) / 2) - 4) / 2) >= 1
+      return ok(shape[0]) && ok(shape[1]) ? undefined : `needs images of at least 20×20 (three 5×5 convolutions and two 2×2 poolings), got ${shape[0]}×${shape[1]}: expected --img_size 32`
+    }
   },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
   logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text", "embedding"] },

@@ -9,7 +9,18 @@ export interface TrainConfig {
   readonly epochs: number
   readonly batchSize: number
   readonly learningRate: number
+  /** `adam` (default) or `sgd` (with `momentum`, default 0: plain SGD). */
+  readonly optimizer?: "adam" | "sgd"
+  readonly momentum?: number
 }
+
+/** The optimizer a config asks for: Adam, or SGD with (PyTorch-style, undampened) momentum. */
+const makeOptimizer = (config: TrainConfig): tf.Optimizer =>
+  config.optimizer === "sgd"
+    ? (config.momentum ?? 0) > 0
+      ? tf.train.momentum(config.learningRate, config.momentum!)
+      : tf.train.sgd(config.learningRate)
+    : tf.train.adam(config.learningRate)
 
 export interface EpochReport {
   readonly epoch: number
@@ -29,7 +40,7 @@ export const crossEntropy = (probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar =>
 export const regularizationLosses = (model: tfl.LayersModel): Array<tf.Scalar> => model.layers.flatMap((l) => l.calculateLosses())
 
 /**
- * Trains `model` with Adam on the examples `indices` of `ds`, labelled `labels` (the oracle's
+ * Trains `model` with Adam (or SGD, `config.optimizer`) on the examples `indices` of `ds`, labelled `labels` (the oracle's
  * answers, aligned with `indices`). deal's own minibatch loop: the order of each epoch is a
  * permutation from `rng` (tfjs's `fit` shuffles without a seed), dropout masks come from the
  * model's SeededDropout layers, and the regularisation losses of the model are added. Returns
@@ -50,7 +61,7 @@ export const fitModel = (
       // (webgpu's storage-binding limit); then each batch is uploaded on its own
       x: 4 * indices.length * featureSize(ds) <= (tensorByteLimit() ?? Infinity) ? featuresTensor(ds, indices) : undefined,
       y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), numClasses(ds)), "float32")),
-      optimizer: tf.train.adam(config.learningRate)
+      optimizer: makeOptimizer(config)
     })),
     ({ optimizer, x, y }) => {
       const n = indices.length

@@ -92,7 +92,7 @@ export const runResolved = (
       data,
       model: model.make({ vocabularySize: full.train.vocabulary === undefined ? undefined : full.train.vocabulary.length + 2, weightDecay: spec.weightDecay }),
       strategy,
-      train: { epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, warmStart: spec.warmStart },
+      train: { epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, optimizer: spec.optimizer, momentum: spec.momentum, warmStart: spec.warmStart },
       query: { mcSamples: spec.mcSamples, poolSubset: spec.poolSubset, embeddingSpace: spec.embeddingSpace === "backbone" ? "features" : "penultimate" },
       nInitLabeled: spec.nInitLabeled,
       initialSelection: spec.initialSelection,

@@ -1,4 +1,5 @@
 import { Data, Effect, Either, Schema } from "effect"
+import { datasetDefaultModel } from "../data/catalogue.js"
 import type { DataKind } from "../data/dataset.js"
 import { defaultMcSamples } from "../loop/querier.js"
 import { type CatalogueModel, modelCatalogue, modelNames, modelSuits, pretrainedModel } from "../models/catalogue.js"
@@ -27,7 +28,8 @@ export const Seed = Schema.Int.pipe(
 export const ExperimentSpec = Schema.Struct({
   dataset: Schema.optionalWith(Schema.String, { default: () => "mnist" }),
   strategy: Schema.optionalWith(Schema.String, { default: () => "entropy" }),
-  model: Schema.optionalWith(Schema.String, { default: () => "mlp" }),
+  /** Default: the dataset's own (CIFAR10: dalmax-cifar), else mlp. */
+  model: Schema.optional(Schema.String),
   nInitLabeled: Schema.optionalWith(NonNegativeInt, { default: () => 100 }),
   initialSelection: Schema.optionalWith(Schema.Literal("random", "balanced"), { default: () => "random" as const }),
   nQuery: Schema.optionalWith(PositiveInt, { default: () => 100 }),
@@ -63,8 +65,12 @@ export const ExperimentSpec = Schema.Struct({
   epochs: Schema.optional(PositiveInt),
   /** Minibatch size (default: the model's own). */
   batchSize: Schema.optional(PositiveInt),
-  /** Adam's learning rate (default: the model's, else 1e-3). */
+  /** The learning rate (default: the model's, else 1e-3). */
   learningRate: Schema.optional(Schema.Number.pipe(Schema.positive())),
+  /** `adam` or `sgd` (default: the model's, else adam). */
+  optimizer: Schema.optional(Schema.Literal("adam", "sgd")),
+  /** SGD's momentum (default: the model's, else 0). */
+  momentum: Schema.optional(Schema.Number.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThan(1))),
   warmStart: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** `--model file:PATH/model.json`: train only the last k layers that have weights (default: all). */
   trainableLayers: Schema.optional(PositiveInt),
@@ -111,10 +117,16 @@ export const specDifferences = (
     .filter((k) => (given[k] !== undefined || options.both) && JSON.stringify(given[k]) !== JSON.stringify(saved[k]))
     .map((k) => `${k}: saved ${JSON.stringify(saved[k]) ?? "(none)"}, given ${JSON.stringify(given[k]) ?? "(none)"}`)
 
+const optimizerOf = (spec: ExperimentSpec, model: CatalogueModel): { readonly optimizer?: "sgd"; readonly momentum?: number } => {
+  const optimizer = spec.optimizer ?? model.defaults.optimizer ?? "adam"
+  return optimizer === "adam" ? {} : { optimizer, momentum: spec.momentum ?? model.defaults.momentum ?? 0 }
+}
+
 /** A spec with everything it names looked up: what `runExperiment`, resume and grids run. */
 export interface ResolvedExperiment {
-  /** The spec with the model's training defaults and T filled in: what `spec.json` stores. */
+  /** The spec with the model, its training defaults and T filled in: what `spec.json` stores. */
   readonly spec: ExperimentSpec & {
+    readonly model: string
     readonly epochs: number
     readonly batchSize: number
     readonly learningRate: number
@@ -132,7 +144,8 @@ export interface ResolvedExperiment {
  */
 export const resolveSpec = (input: unknown, where?: string): Effect.Effect<ResolvedExperiment, SpecError> =>
   Effect.gen(function* () {
-    const spec = yield* decodeSpec(input, where)
+    const decoded = yield* decodeSpec(input, where)
+    const spec = { ...decoded, model: decoded.model ?? datasetDefaultModel(decoded.dataset) ?? "mlp" }
     const strategy = findStrategy(spec.strategy)
     if (strategy === undefined) {
       return yield* new SpecError({ message: `${prefix(where)}unknown strategy '${spec.strategy}': expected one of ${strategyNames().join(", ")}` })
@@ -155,6 +168,9 @@ export const resolveSpec = (input: unknown, where?: string): Effect.Effect<Resol
         message: `${prefix(where)}strategy '${spec.strategy}' needs MC-dropout samples, and model '${spec.model}' has no dropout layer: give --head_dropout 0.5, or a strategy without MC dropout`
       })
     }
+    if (spec.momentum !== undefined && (spec.optimizer ?? model.defaults.optimizer ?? "adam") !== "sgd") {
+      return yield* new SpecError({ message: `${prefix(where)}momentum applies to the sgd optimizer: give --optimizer sgd, or drop --momentum` })
+    }
     const stopping = yield* Effect.forEach(spec.stopping, (s) =>
       Either.mapLeft(parseStopping(s), (e) => new SpecError({ message: `${prefix(where)}${e.message}` }))
     )
@@ -164,6 +180,8 @@ export const resolveSpec = (input: unknown, where?: string): Effect.Effect<Resol
         epochs: spec.epochs ?? model.defaults.epochs,
         batchSize: spec.batchSize ?? model.defaults.batchSize,
         learningRate: spec.learningRate ?? model.defaults.learningRate ?? 1e-3,
+        // stored only when not Adam, so that earlier runs' specs (all Adam) still match
+        ...optimizerOf(spec, model),
         mcSamples: spec.mcSamples ?? defaultMcSamples
       },
       strategy,

@@ -1,0 +1,98 @@
+import { execFile } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import * as tf from "@tensorflow/tfjs-core"
+import "@tensorflow/tfjs-backend-cpu"
+import { beforeAll, describe, expect, it } from "vitest"
+import { dalmaxCifar } from "../../src/models/dalmax-cifar.js"
+import { checkModelInput } from "../../src/models/catalogue.js"
+import { RandomStream } from "../../src/runtime/random.js"
+import { makeImageFolder, tempDir } from "../data/fixtures.js"
+
+beforeAll(async () => {
+  await tf.setBackend("cpu")
+})
+
+describe("dalmax-cifar: DeepAL's CIFAR net as DalMax trains it", () => {
+  it("has DeepAL's layers: 32×32×3 → 28 → 24 → 12 → 8 → 4 (×64 = 1,024) → 50 → C, with its 131,088 parameters for 10 classes", () => {
+    const r = RandomStream.make(1)
+    const model = dalmaxCifar()({ inputShape: [32, 32, 3], numClasses: 10, seed: () => r.seed() })
+    expect(model.layers.map((l) => l.outputShape)).toEqual([
+      [null, 32, 32, 3],
+      [null, 28, 28, 32],
+      [null, 24, 24, 32],
+      [null, 12, 12, 32],
+      [null, 8, 8, 64],
+      [null, 4, 4, 64],
+      [null, 1024],
+      [null, 50],
+      [null, 50],
+      [null, 10]
+    ])
+    // PyTorch's CIFAR10_Net: conv1 3·32·25 + 32, conv2 32·32·25 + 32, conv3 32·64·25 + 64, fc1 1024·50 + 50, fc2 50·10 + 10
+    expect(model.countParams()).toBe(2432 + 25632 + 51264 + 51250 + 510)
+    model.dispose()
+  })
+
+  it("standardises with CIFAR's per-channel mean and std inside the model", () => {
+    const r = RandomStream.make(1)
+    const model = dalmaxCifar()({ inputShape: [32, 32, 3], numClasses: 10, seed: () => r.seed() })
+    const out = tf.tidy(() => Array.from((model.layers[0].apply(tf.fill([1, 1, 1, 3], 0.5)) as tf.Tensor).dataSync()))
+    expect(out[0]).toBeCloseTo((0.5 - 0.4914) / 0.247, 5)
+    expect(out[2]).toBeCloseTo((0.5 - 0.4465) / 0.2616, 5)
+    model.dispose()
+  })
+
+  it("refuses images too small for its convolutions, naming the size it needs", () => {
+    expect(checkModelInput("dalmax-cifar", [20, 20, 3])).toBeUndefined()
+    expect(checkModelInput("dalmax-cifar", [19, 19, 3])).toBe(
+      "model 'dalmax-cifar' needs images of at least 20×20 (three 5×5 convolutions and two 2×2 poolings), got 19×19: expected --img_size 32"
+    )
+  })
+})
+
+const deal = (cwd: string, ...args: Array<string>) =>
+  promisify(execFile)("node", [join(process.cwd(), "bin/deal.js"), ...args], { encoding: "utf8", cwd }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+  )
+
+describe("DalMax's command line on CIFAR10", () => {
+  it("says where to put the data when DATA/DATA_CIFAR10 is missing", async () => {
+    const cwd = tempDir("deal-dalmax-")
+    const r = await deal(cwd, "run", "--dataset_name", "CIFAR10", "--strategy_name", "RandomSampling")
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(
+      `deal: DataError: ${join(cwd, "DATA", "DATA_CIFAR10", "train")}: not found: --dataset_name CIFAR10 reads DalMax's layout DATA/DATA_CIFAR10/{train,test}/<class>/*.png under the current folder; put CIFAR-10's PNG images there (as DalMax's README says), or give --dataset_name folder:PATH`
+    )
+  })
+
+  it("runs end to end on a generated folder of DalMax's layout with DalMax's model and training defaults", async () => {
+    const cwd = tempDir("deal-dalmax-")
+    const classes = Array.from({ length: 10 }, (_, c) => String(c))
+    await makeImageFolder(join(cwd, "DATA", "DATA_CIFAR10"), { classes, size: 32, channels: 3, train: 4, test: 2 })
+    const r = await deal(cwd, "run", "--dataset_name", "CIFAR10", "--strategy_name", "EntropySampling", "--n_init_labeled", "20", "--n_query", "10", "--n_round", "1", "--seed", "1")
+    expect(r.stderr).not.toMatch(/Error/)
+    expect(r.code).toBe(0)
+    const dir = join(cwd, "runs", "CIFAR10-entropy-seed1")
+    const spec = JSON.parse(readFileSync(join(dir, "spec.json"), "utf8"))
+    expect(spec).toMatchObject({ dataset: "CIFAR10", model: "dalmax-cifar", optimizer: "sgd", momentum: 0.3, learningRate: 0.05, batchSize: 64, epochs: 20, strategy: "entropy" })
+    expect(readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[1])).toEqual(["20", "30"])
+
+    // DalMax's own command, with its params file and results folder
+    writeFileSync(
+      join(cwd, "params_df.json"),
+      JSON.stringify({
+        DANINHAS: { data_dir: "DATA/daninhas_full/", n_epoch: 10 },
+        CIFAR10: { data_dir: "DATA/DATA_CIFAR10/", n_epoch: 2, n_drop: 3, n_classes: 10, train_args: { batch_size: 32, num_workers: 1 }, test_args: { batch_size: 1000, num_workers: 1 }, optimizer_args: { lr: 0.01, momentum: 0.5 } }
+      })
+    )
+    const dalmax = await deal(cwd, "run", "--params_json", "params_df.json", "--dir_results", "results/dalmax", "--dataset_name", "CIFAR10", "--strategy_name", "BALDDropout", "--n_init_labeled", "20", "--n_query", "10", "--n_round", "1", "--seed", "1")
+    expect(dalmax.stderr).not.toMatch(/Error/)
+    const fromParams = JSON.parse(readFileSync(join(cwd, "results", "dalmax", "CIFAR10-bald-seed1", "spec.json"), "utf8"))
+    expect(fromParams).toMatchObject({ dataset: "CIFAR10", model: "dalmax-cifar", optimizer: "sgd", momentum: 0.5, learningRate: 0.01, batchSize: 32, epochs: 2, mcSamples: 3, strategy: "bald" })
+    const missing = await deal(cwd, "run", "--params_json", "params_df.json", "--dataset_name", "mnist")
+    expect(missing.stderr.trim().split("\n").at(-1)).toBe(`deal: DataError: params_df.json: no entry for dataset 'mnist': expected one of DANINHAS, CIFAR10`)
+  }, 180_000)
+})
