@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
 import { benchConvKernels } from "./conv-kernels.js"
 import { benchWasmKernels } from "./wasm-kernels.js"
+import { benchFrozenFeatures } from "./frozen-features.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
 import { benchYoungGeneration } from "./young-generation.js"
@@ -51,6 +52,9 @@ console.log(`\nwasm (deal kernels) is ${(cpu.epoch_s / wasm.epoch_s).toFixed(1)}
 
 console.log("\n## Strategies: time and peak RSS, deal vs the straightforward implementation (`--full` for N = 100,000 / 1,000,000)\n")
 console.log(table(benchStrategies({ full: process.argv.includes("--full") })))
+
+console.log("\n## A frozen-feature round: 50,000 × 384 embeddings, 100 labels, a linear head, a query of 100 (seconds)\n")
+console.log(table(await benchFrozenFeatures()))
 
 if (!quick) {
   console.log("\n## Seconds per round: MNIST, entropy, Gal CNN, 60,000-image pool, 10,000 test images\n")

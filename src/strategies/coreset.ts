@@ -1,7 +1,12 @@
+import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
-import { defaultDistanceBudget, minSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
+import { tidyValue } from "../runtime/tidy-value.js"
+import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
+
+/** Below this many multiply-adds per distance column (n·d), k-center greedy takes exact differences. */
+const exactBelowDefault = 1 << 20
 
 /**
  * Core-set — Sener & Savarese (2018), "Active Learning for Convolutional Neural Networks: A
@@ -22,21 +27,37 @@ export const coreset: Strategy = {
     const e = required(input, "embeddings", "coreset")
     const l = required(input, "labeledEmbeddings", "coreset")
     const [n, d] = e.shape
-    const picked = kCenterGreedy(e.dataSync() as Float32Array, n, d, l.dataSync() as Float32Array, l.shape[0], input.k, input.rng)
+    // a large pool stays where it is (on the backend), rather than read back and sent again
+    const picked =
+      n * d >= exactBelowDefault
+        ? kCenterGreedyOnBackend(e, l, input.k, input.rng)
+        : kCenterGreedy(e.dataSync() as Float32Array, n, d, l.dataSync() as Float32Array, l.shape[0], input.k, input.rng)
     return picked.map((p) => input.candidates[p])
   }
 }
 
 export interface KCenterOptions {
-  /** Cap on the floats of one temporary distance block (the labelled-set initialisation). */
+  /** Cap on the floats of one temporary distance block (the labelled-set initialisation, the columns of products). */
   readonly budget?: number
+  /**
+   * Below this many multiply-adds per distance column (n·d), distances are exact float64 sums of
+   * squared differences; above it, products of the centred embeddings (default 2^20).
+   */
+  readonly exactBelow?: number
 }
 
 /**
  * k-center greedy over rows of `x` [n × d] with `centres` [m × d] as the initial centres:
  * repeatedly the row farthest from its nearest centre becomes a centre. Keeps one running
- * minimum distance per row, updated from each new centre in one O(n·d) pass: O(n·d) memory,
- * no n × n matrix. Ties are broken by seeded ranks. Returns positions into `x`.
+ * minimum distance per row, updated from each new centre: O(n·d) per centre, O(n) memory beside
+ * the embeddings, no n × n matrix. Ties are broken by seeded ranks. Returns positions into `x`.
+ *
+ * Small problems take exact float64 differences. Large ones (n·d ≥ `exactBelow`) compute
+ * ‖x − c‖² = ‖x‖² + ‖c‖² − 2·x·c as matrix products on the active backend, after centring every
+ * row (`centringOffsetOf`: an offset shared by all embeddings, common for ReLU features, costs no
+ * precision), and speculatively: the products with the B rows farthest from their centres
+ * come in one product, since the next centres are usually among them (B columns cost little
+ * more than one, whose price is reading the n × d embeddings once).
  */
 export const kCenterGreedy = (
   x: Float32Array,
@@ -51,11 +72,74 @@ export const kCenterGreedy = (
   const want = Math.min(Math.max(0, k), n)
   const out = new Int32Array(want)
   if (want === 0) return out
-  const minDist = minSquaredDistances(x, n, d, centres, m, options.budget ?? defaultDistanceBudget)
+  if (n * d < (options.exactBelow ?? exactBelowDefault)) {
+    const scratch = new Float64Array(n)
+    const minDist = minSquaredDistances(x, n, d, centres, m, options.budget ?? defaultDistanceBudget)
+    greedySelect(out, minDist, new Uint8Array(n), tieBreakRanks(n, rng), (c) => squaredDistancesToRow(x, n, d, x.subarray(c * d, (c + 1) * d), scratch))
+    return out
+  }
+  return tidyValue(() => kCenterGreedyOnBackend(tf.tensor2d(x, [n, d]), tf.tensor2d(centres, [m, d]), k, rng, options))
+}
+
+/**
+ * `kCenterGreedy`'s product path on embeddings held by the backend, `x` [n × d] and `centres`
+ * [m × d] (see there); the tensors are not disposed.
+ */
+export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: number, rng: RandomStream, options: KCenterOptions = {}): Int32Array => {
+  const [n] = x.shape
+  const m = centres.shape[0]
+  const want = Math.min(Math.max(0, k), n)
+  const out = new Int32Array(want)
+  if (want === 0) return out
+  const budget = options.budget ?? defaultDistanceBudget
   const rank = tieBreakRanks(n, rng)
   const taken = new Uint8Array(n)
-  const scratch = new Float64Array(n)
-  /** The farthest untaken row (ties: the lower rank). */
+  const offset = tf.tensor1d(centringOffsetOf(x))
+  const centred = tf.tidy(() => tf.sub(x, offset))
+  try {
+    const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
+    const minDist = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
+    // from the labelled set, in blocks of centres
+    const block = Math.max(1, Math.floor(budget / n))
+    for (let c0 = 0; c0 < m; c0 += block) {
+      const c1 = Math.min(m, c0 + block)
+      const nearest = tidyValue(() => {
+        const c = tf.sub(tf.slice(centres, [c0, 0], [c1 - c0, -1]), offset)
+        const dist = tf.add(tf.sub(tf.expandDims(tf.tensor1d(norms), 1), tf.mul(2, tf.matMul(centred, c, false, true))), tf.sum(tf.square(c), 1))
+        return tf.min(dist, 1).dataSync() as Float32Array
+      })
+      for (let i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], Math.max(0, nearest[i]))
+    }
+    // the speculative columns: products with the B farthest untaken rows, read back together
+    // (8 columns cost about what one does: reading the pool once is the price)
+    const B = Math.max(1, Math.min(8, want - 1, Math.floor(budget / n)))
+    let columns = new Map<number, number>()
+    let products: Float32Array = new Float32Array(0)
+    const dist = new Float64Array(n)
+    greedySelect(out, minDist, taken, rank, (c) => {
+      if (!columns.has(c)) {
+        const rows = farthestRows(minDist, taken, rank, B, c)
+        products = tidyValue(() => tf.matMul(centred, tf.gather(centred, tf.tensor1d(rows, "int32")), false, true).dataSync() as Float32Array)
+        columns = new Map(Array.from(rows, (r, j) => [r, j]))
+      }
+      const j = columns.get(c)!
+      const width = columns.size
+      for (let i = 0; i < n; i++) dist[i] = Math.max(0, norms[i] + norms[c] - 2 * products[i * width + j])
+      return dist
+    })
+    return out
+  } finally {
+    centred.dispose()
+    offset.dispose()
+  }
+}
+
+/**
+ * The greedy loop: `out.length` times, the farthest untaken row (ties: the lower rank) becomes a
+ * centre and every running minimum is updated from `distancesTo` it.
+ */
+const greedySelect = (out: Int32Array, minDist: Float64Array, taken: Uint8Array, rank: Int32Array, distancesTo: (c: number) => ArrayLike<number>): void => {
+  const n = minDist.length
   const farthest = () => {
     let best = -1
     for (let i = 0; i < n; i++) {
@@ -64,14 +148,28 @@ export const kCenterGreedy = (
     }
     return best
   }
-  for (let s = 0; s < want; s++) {
+  for (let s = 0; s < out.length; s++) {
     const c = farthest()
     out[s] = c
     taken[c] = 1
-    if (s === want - 1) break
-    // every running minimum, from the new centre
-    squaredDistancesToRow(x, n, d, x.subarray(c * d, (c + 1) * d), scratch)
-    for (let i = 0; i < n; i++) if (scratch[i] < minDist[i]) minDist[i] = scratch[i]
+    if (s === out.length - 1) break
+    const dist = distancesTo(c)
+    for (let i = 0; i < n; i++) if (dist[i] < minDist[i]) minDist[i] = dist[i]
   }
-  return out
+}
+
+/** `first`, then the other untaken rows farthest from their centres (ties: the lower rank), `count` in all at most. */
+const farthestRows = (minDist: Float64Array, taken: Uint8Array, rank: Int32Array, count: number, first: number): Int32Array => {
+  const best: Array<number> = []
+  if (count <= 1) return Int32Array.of(first)
+  const before = (a: number, b: number) => minDist[a] > minDist[b] || (minDist[a] === minDist[b] && rank[a] < rank[b])
+  for (let i = 0; i < minDist.length; i++) {
+    if (taken[i] !== 0 || i === first) continue
+    if (best.length === count - 1 && !before(i, best[best.length - 1])) continue
+    let p = best.length < count - 1 ? best.length : best.length - 1
+    while (p > 0 && before(i, best[p - 1])) p--
+    best.splice(p, 0, i)
+    if (best.length > count - 1) best.pop()
+  }
+  return Int32Array.from([first, ...best])
 }

@@ -85,8 +85,8 @@ describe("coreset (k-center greedy)", () => {
           const optimum = Math.min(
             ...subsets(n, Math.min(k, n)).map((s) => coveringRadius(x.data, n, d, [...labelled, ...s.map((row) => ({ data: x.data, row }))]))
           )
-          // The start from the labelled set computes ‖x‖² + ‖c‖² − 2·x·c in float32, whose cancellation
-          // loses up to ~4·eps32·max‖·‖² of a squared distance (issue 16 replaces it with an exact one).
+          // The start from the labelled set computes ‖x‖² + ‖c‖² − 2·x·c in float32 (centred), whose
+          // cancellation loses up to ~4·eps32·max‖·‖² of a squared distance.
           const maxNormSq = Math.max(0, ...[x, l].flatMap((e) => Array.from({ length: e.rows }, (_, i) => dist2(e.data, d, i, new Float32Array(d), 0))))
           expect(radius).toBeLessThanOrEqual(2 * optimum + Math.sqrt(4 * 2 ** -23 * maxNormSq) + 1e-4)
         }
@@ -105,6 +105,34 @@ describe("coreset (k-center greedy)", () => {
       expect(v).toBeCloseTo(whole[i], 5)
       expect(v).toBeCloseTo(Math.min(...Array.from({ length: 30 }, (_, j) => dist2(x, 5, i, l, j))), 4)
     })
+  })
+
+  /** n × d standard normal embeddings (no ties), then `scale`·x + `offset`, rounded to float32 as a backbone would hand them over. */
+  const gaussian = (rows: number, d: number, seed: number, scale = 1, offset = 0) => {
+    const r = RandomStream.make(seed)
+    return Float32Array.from({ length: rows * d }, () => scale * Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next()) + offset)
+  }
+
+  it("picks the same rows with the products of large problems as with exact differences (no ties)", () => {
+    const [n, m, d, k] = [3000, 20, 16, 40]
+    const [x, l] = [gaussian(n, d, 1), gaussian(m, d, 2)]
+    const exact = kCenterGreedy(x, n, d, l, m, k, RandomStream.make(3), { exactBelow: Infinity })
+    const products = kCenterGreedy(x, n, d, l, m, k, RandomStream.make(3), { exactBelow: 0 })
+    expect(Array.from(products)).toEqual(Array.from(exact))
+    // a budget of one column at a time: no speculation, the same picks
+    expect(Array.from(kCenterGreedy(x, n, d, l, m, k, RandomStream.make(3), { exactBelow: 0, budget: n }))).toEqual(Array.from(exact))
+  })
+
+  it("property: picks the same rows when every embedding is shifted by one far offset or scaled (ReLU features sit far from 0)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(50, -200, 1000), fc.constantFrom(1e-3, 1, 1e3), (seed, offset, scale) => {
+        const [n, m, d, k] = [1500, 5, 8, 12]
+        const plain = kCenterGreedy(gaussian(n, d, seed), n, d, gaussian(m, d, seed + 1), m, k, RandomStream.make(seed), { exactBelow: 0 })
+        const moved = kCenterGreedy(gaussian(n, d, seed, scale, offset * scale), n, d, gaussian(m, d, seed + 1, scale, offset * scale), m, k, RandomStream.make(seed), { exactBelow: 0 })
+        expect(Array.from(moved)).toEqual(Array.from(plain))
+      }),
+      { numRuns: 12 }
+    )
   })
 
   it("picks the farthest point from the labelled set first (a worked example)", () => {

@@ -48,10 +48,44 @@ export const squaredDistanceFromDots = (xx: number, cc: number, xc: number): num
 }
 
 /**
+ * What to subtract from every row (and centre) before distances are taken as
+ * ‖x‖² + ‖c‖² − 2·x·c in float32: the column means of `x`, each rounded to a multiple of the
+ * largest power of two not above the column's standard deviation. Centring takes away an offset
+ * the rows share (ReLU features are all positive), which would otherwise cancel in the
+ * subtraction and leave only rounding noise of distances small next to ‖x‖²; the rounding keeps
+ * values on a coarse grid (integers) exact after the subtraction. Distances do not change.
+ */
+export const centringOffset = (x: Float32Array, n: number, d: number): Float32Array => {
+  const mean = new Float64Array(d)
+  const spread = new Float64Array(d)
+  if (n === 0) return new Float32Array(d)
+  for (let i = 0; i < n; i++) for (let j = 0, o = i * d; j < d; j++) mean[j] += x[o + j]
+  for (let j = 0; j < d; j++) mean[j] /= n
+  for (let i = 0; i < n; i++) for (let j = 0, o = i * d; j < d; j++) spread[j] += (x[o + j] - mean[j]) ** 2
+  return roundedOffset(mean, Float64Array.from(spread, (v) => Math.sqrt(v / n)))
+}
+
+/**
+ * The offset for rows held by the backend, `x` [n × d]: their column means, as one product
+ * 1ᵀ·x / n (tfjs reduces a leading axis through a transpose of the whole pool). Not rounded:
+ * the product path is for large pools of real embeddings, not grids of integers.
+ */
+export const centringOffsetOf = (x: tf.Tensor2D): Float32Array =>
+  tidyValue(() => tf.div(tf.matMul(tf.ones([1, x.shape[0]]), x), Math.max(1, x.shape[0])).dataSync() as Float32Array)
+
+/** Each mean rounded to a multiple of the largest power of two not above its standard deviation (0 without spread). */
+const roundedOffset = (mean: ArrayLike<number>, sd: ArrayLike<number>): Float32Array =>
+  Float32Array.from({ length: mean.length }, (_, j) => {
+    if (!(sd[j] > 0) || !Number.isFinite(mean[j])) return 0
+    const grid = 2 ** Math.floor(Math.log2(sd[j]))
+    return Math.round(mean[j] / grid) * grid
+  })
+
+/**
  * For every row of `x` [n × d], its nearest row of `centres` [m × d] (the lowest index on ties)
- * and the squared distance to it, ‖x‖² + ‖c‖² − 2·x·c clamped at 0, computed as tensor products
- * in blocks of rows × centres whose size stays under `budget` floats. With m = 0 every distance
- * is +∞ and every nearest −1.
+ * and the squared distance to it, ‖x‖² + ‖c‖² − 2·x·c clamped at 0 after both are centred
+ * (`centringOffset`), computed as tensor products in blocks of rows × centres whose size stays
+ * under `budget` floats. With m = 0 every distance is +∞ and every nearest −1.
  */
 export const nearestSquaredDistances = (
   x: Float32Array,
@@ -64,16 +98,17 @@ export const nearestSquaredDistances = (
   const distance = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
   const nearest = new Int32Array(n).fill(-1)
   if (m === 0 || n === 0) return { nearest, distance }
+  const offset = tf.tensor1d(centringOffset(x, n, d))
   const colBlock = Math.max(1, Math.min(m, Math.floor(budget / Math.max(1, Math.min(n, 1024)))))
   const rowBlock = Math.max(1, Math.min(n, Math.floor(budget / colBlock)))
   for (let c0 = 0; c0 < m; c0 += colBlock) {
     const c1 = Math.min(m, c0 + colBlock)
-    const cT = tf.tensor2d(centres.subarray(c0 * d, c1 * d), [c1 - c0, d])
+    const cT = tf.tidy(() => tf.sub(tf.tensor2d(centres.subarray(c0 * d, c1 * d), [c1 - c0, d]), offset))
     const cNorm = tf.tidy(() => tf.sum(tf.square(cT), 1))
     for (let r0 = 0; r0 < n; r0 += rowBlock) {
       const r1 = Math.min(n, r0 + rowBlock)
       const [min, argMin] = tidyValue(() => {
-        const xb = tf.tensor2d(x.subarray(r0 * d, r1 * d), [r1 - r0, d])
+        const xb = tf.sub(tf.tensor2d(x.subarray(r0 * d, r1 * d), [r1 - r0, d]), offset)
         const dist = tf.relu(tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(xb), 1), 1), tf.mul(2, tf.matMul(xb, cT, false, true))), cNorm))
         return [tf.min(dist, 1).dataSync(), tf.argMin(dist, 1).dataSync()] as const
       })
@@ -87,6 +122,7 @@ export const nearestSquaredDistances = (
     cT.dispose()
     cNorm.dispose()
   }
+  offset.dispose()
   return { nearest, distance }
 }
 
