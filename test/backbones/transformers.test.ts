@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process"
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import { Effect, Either } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { findBackbone } from "../../src/backbones/catalogue.js"
 import { transformersBackbone } from "../../src/backbones/transformers.js"
 import type { Dataset } from "../../src/data/dataset.js"
+import { lastLine, runDeal } from "../cli/run-deal.js"
 import { makeImageFolder, pattern, tempDir, toCsv } from "../data/fixtures.js"
 import { writeTinyBert, writeTinyVit } from "../fixtures/tiny-onnx.js"
 
@@ -94,11 +93,7 @@ describe("transformers.js backbones (on the tests' tiny models)", () => {
   })
 })
 
-const deal = (env: Record<string, string>, ...args: Array<string>) =>
-  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8", env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
+const deal = (env: Record<string, string>, ...args: Array<string>) => runDeal(args, { env })
 const resultRows = (dir: string) => readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n").slice(1)
 
 describe("deal run --backbone", () => {
@@ -133,6 +128,6 @@ describe("deal run --backbone", () => {
   it("refuses a model that does not take embeddings, before embedding anything", async () => {
     const r = await deal({ DEAL_CACHE_DIR: join(root, "cache-refused") }, "run", "--dataset_name", "spam", "--backbone", "word-vectors", "--model", "gal-cnn", "--out", join(root, "refused"))
     expect(r.code).toBe(1)
-    expect(r.stderr.trim().split("\n").at(-1)).toBe("deal: SpecError: model 'gal-cnn' does not suit embedding data (spam): expected one of mlp, logreg, linear")
+    expect(lastLine(r.stderr)).toBe("deal: SpecError: model 'gal-cnn' does not suit embedding data (spam): expected one of mlp, logreg, linear")
   })
 })

@@ -1,16 +1,9 @@
-import { execFile } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import { describe, expect, it } from "vitest"
+import { deal } from "./run-deal.js"
 
-// The CLI as a user runs it: the built bin (npm test builds first).
-const deal = (...args: Array<string>) =>
-  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
 
 describe("deal run", () => {
   it("documents every flag in --help", async () => {

@@ -1,23 +1,16 @@
-import { execFile } from "node:child_process"
 import { existsSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import { describe, expect, it } from "vitest"
+import { deal } from "../cli/run-deal.js"
 import { makeImageFolder, numericRows, tempDir, toCsv } from "./fixtures.js"
 
-// The CLI as a user runs it: the built bin (npm test builds first).
-const deal = (...args: Array<string>) =>
-  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
 const small = ["--n_init_labeled", "6", "--n_query", "6", "--n_round", "1", "--epochs", "1", "--seed", "2"]
 
 describe("deal run --dataset_name beyond MNIST", () => {
   it("rejects an unknown dataset with one line listing the names and forms it accepts", async () => {
     const r = await deal("run", "--dataset_name", "cifar")
     expect(r.code).not.toBe(0)
-    expect((r.stdout + r.stderr).trim()).toBe("--dataset_name: 'cifar' is not one of mnist, fashion-mnist, spam, folder:PATH, csv:PATH, jsonl:PATH")
+    expect((r.stdout + r.stderr).trim()).toBe("--dataset_name: 'cifar' is not one of mnist, fashion-mnist, spam, CIFAR10, folder:PATH, csv:PATH, jsonl:PATH")
   })
 
   it("runs on csv:DIR with --label and --features", async () => {

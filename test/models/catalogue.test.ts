@@ -33,6 +33,7 @@ describe("checkModelInput: a model says which input shapes it can take", () => {
   const smallest: Record<string, ReadonlyArray<number>> = {
     "gal-cnn": [8, 8, 1],
     "gal-cnn-keras": [9, 9, 1],
+    "dalmax-cifar": [20, 20, 3],
     "text-cnn": [5],
     "embedding-bag": [1],
     mlp: [1],

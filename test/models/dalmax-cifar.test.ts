@@ -1,13 +1,12 @@
-import { execFile } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import { beforeAll, describe, expect, it } from "vitest"
 import { dalmaxCifar } from "../../src/models/dalmax-cifar.js"
 import { checkModelInput } from "../../src/models/catalogue.js"
 import { RandomStream } from "../../src/runtime/random.js"
+import { lastLine, runDeal } from "../cli/run-deal.js"
 import { makeImageFolder, tempDir } from "../data/fixtures.js"
 
 beforeAll(async () => {
@@ -52,18 +51,14 @@ describe("dalmax-cifar: DeepAL's CIFAR net as DalMax trains it", () => {
   })
 })
 
-const deal = (cwd: string, ...args: Array<string>) =>
-  promisify(execFile)("node", [join(process.cwd(), "bin/deal.js"), ...args], { encoding: "utf8", cwd }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
+const deal = (cwd: string, ...args: Array<string>) => runDeal(args, { cwd })
 
 describe("DalMax's command line on CIFAR10", () => {
   it("says where to put the data when DATA/DATA_CIFAR10 is missing", async () => {
     const cwd = tempDir("deal-dalmax-")
     const r = await deal(cwd, "run", "--dataset_name", "CIFAR10", "--strategy_name", "RandomSampling")
     expect(r.code).toBe(1)
-    expect(r.stderr.trim().split("\n").at(-1)).toBe(
+    expect(lastLine(r.stderr)).toBe(
       `deal: DataError: ${join(cwd, "DATA", "DATA_CIFAR10", "train")}: not found: --dataset_name CIFAR10 reads DalMax's layout DATA/DATA_CIFAR10/{train,test}/<class>/*.png under the current folder; put CIFAR-10's PNG images there (as DalMax's README says), or give --dataset_name folder:PATH`
     )
   })
@@ -93,6 +88,6 @@ describe("DalMax's command line on CIFAR10", () => {
     const fromParams = JSON.parse(readFileSync(join(cwd, "results", "dalmax", "CIFAR10-bald-seed1", "spec.json"), "utf8"))
     expect(fromParams).toMatchObject({ dataset: "CIFAR10", model: "dalmax-cifar", optimizer: "sgd", momentum: 0.5, learningRate: 0.01, batchSize: 32, epochs: 2, mcSamples: 3, strategy: "bald" })
     const missing = await deal(cwd, "run", "--params_json", "params_df.json", "--dataset_name", "mnist")
-    expect(missing.stderr.trim().split("\n").at(-1)).toBe(`deal: DataError: params_df.json: no entry for dataset 'mnist': expected one of DANINHAS, CIFAR10`)
+    expect(lastLine(missing.stderr)).toBe(`deal: DataError: params_df.json: no entry for dataset 'mnist': expected one of DANINHAS, CIFAR10`)
   }, 180_000)
 })

@@ -1,7 +1,5 @@
-import { execFile } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import * as tfl from "@tensorflow/tfjs-layers"
@@ -13,6 +11,7 @@ import { fineTuneFactory, loadPretrainedModel } from "../../src/models/pretraine
 import { SeededDropout } from "../../src/models/seeded-dropout.js"
 import { modelArtifacts, modelFiles } from "../../src/models/weights.js"
 import { RandomStream } from "../../src/runtime/random.js"
+import { deal, lastLine } from "../cli/run-deal.js"
 import { numericRows, tempDir, toCsv } from "../data/fixtures.js"
 
 beforeAll(async () => {
@@ -128,12 +127,6 @@ describe("fine-tuning a user's tfjs model (--model file:PATH/model.json)", () =>
   })
 })
 
-const deal = (...args: Array<string>) =>
-  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8" }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
-
 describe("deal run --model file:PATH/model.json", () => {
   it("fine-tunes a saved model with BALD when a head dropout is given, refuses BALD without one, and names a missing file", async () => {
     const root = tempDir("deal-pretrained-cli-")
@@ -145,11 +138,11 @@ describe("deal run --model file:PATH/model.json", () => {
     expect(ok.stderr).not.toMatch(/Error/)
     expect(ok.code).toBe(0)
     const refused = await deal(...base, "--model", `file:${file}`, "--strategy_name", "bald", "--out", join(root, "refused"))
-    expect(refused.stderr.trim().split("\n").at(-1)).toBe(
+    expect(lastLine(refused.stderr)).toBe(
       `deal: SpecError: strategy 'bald' needs MC-dropout samples, and model 'file:${file}' has no dropout layer: give --head_dropout 0.5, or a strategy without MC dropout`
     )
     const missing = await deal(...base, "--model", `file:${join(root, "none", "model.json")}`, "--out", join(root, "missing"))
     expect(missing.code).toBe(1)
-    expect(missing.stderr.trim().split("\n").at(-1)).toMatch(/^deal: SpecError: .*none\/model\.json: cannot read the model: ENOENT/)
+    expect(lastLine(missing.stderr)).toMatch(/^deal: SpecError: .*none\/model\.json: cannot read the model: ENOENT/)
   }, 60_000)
 })

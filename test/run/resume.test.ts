@@ -1,27 +1,16 @@
-import { execFile, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
-import { promisify } from "node:util"
 import { beforeAll, describe, expect, it } from "vitest"
+import { lastLine, type Ran, runDeal } from "../cli/run-deal.js"
 
 /**
  * The run directory under kills, signals, resumes and a second writer, through the CLI as a
  * user runs it. A kill is placed exactly with the test-only DEAL_TEST_KILL_AT=ROUND:STEP, which
  * SIGKILLs deal just before that write of that round.
  */
-interface Ran {
-  readonly code: number
-  readonly signal: string | null
-  readonly stdout: string
-  readonly stderr: string
-}
-const deal = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Ran> =>
-  promisify(execFile)("node", ["bin/deal.js", ...args], { encoding: "utf8", env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, signal: null, ...r }),
-    (e: { code: number; signal: string | null; stdout: string; stderr: string }) => ({ code: e.code, signal: e.signal, stdout: e.stdout, stderr: e.stderr })
-  )
-const lastLine = (text: string) => text.trim().split("\n").at(-1)
+const deal = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Ran> => runDeal(args, { env })
 
 const baseFlags: Record<string, string> = { n_train: "400", n_test: "100", n_init_labeled: "20", n_query: "20", epochs: "2", seed: "7", backend: "wasm" }
 /** `deal run` with the base flags, some replaced or added. */
