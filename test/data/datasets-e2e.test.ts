@@ -79,7 +79,7 @@ describe("deal run end to end on real data beyond MNIST", () => {
       expect(e._tag).toBe("SpecError")
       expect(e.message).toBe("model 'gal-cnn' does not suit text data (spam): expected one of mlp, logreg, embedding-bag, text-cnn")
       const d = yield* Effect.flip(runExperiment({ ...base, dataset: "cifar" }))
-      expect(d.message).toBe("unknown dataset 'cifar': expected one of mnist, fashion-mnist, spam, folder:PATH, csv:PATH, jsonl:PATH")
+      expect(d.message).toBe("unknown dataset 'cifar': expected one of mnist, fashion-mnist, spam, CIFAR10, folder:PATH, csv:PATH, jsonl:PATH")
     }).pipe(Effect.provide(env))
   )
 })
