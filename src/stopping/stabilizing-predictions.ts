@@ -5,7 +5,8 @@ import { cohenKappa } from "./kappa.js"
  * Stabilizing predictions — Bloodgood & Vijay-Shanker (2009), "A Method for Stopping Active
  * Learning Based on Stabilizing Predictions and the Need for User-Adjustable Stopping", CoNLL.
  * Rule: Cohen's κ between consecutive models' stop-set predictions; stop when the mean of the
- * last `window` κ values exceeds `threshold`.
+ * last `window` κ values reaches `threshold` (≥, so that `stabilizing-predictions=1`, perfect
+ * agreement, can fire: κ is at most 1, and with > it never could).
  * Direction: stops when agreement is high.
  * Round 0 has no predecessor, so it has no κ and simply does not count (no NaN enters the mean).
  * Defaults window 3, threshold 0.99 (the authors' code and small-text's KappaAverage).
@@ -15,7 +16,7 @@ export const stabilizingPredictions = criterionFamily(
   {
     citation:
       "Bloodgood & Vijay-Shanker (2009), A Method for Stopping Active Learning Based on Stabilizing Predictions and the Need for User-Adjustable Stopping, CoNLL",
-    rule: "mean Cohen's κ between consecutive models' stop-set predictions over the last 3 rounds > 0.99",
+    rule: "mean Cohen's κ between consecutive models' stop-set predictions over the last 3 rounds ≥ 0.99",
     direction: "stops when agreement is high"
   },
   { threshold: 0.99, window: 3 },
@@ -26,7 +27,7 @@ export const stabilizingPredictions = criterionFamily(
       (kappas) => {
         if (kappas.length < window) return undefined
         const mean = kappas.slice(-window).reduce((a, b) => a + b, 0) / window
-        return mean > threshold ? `mean κ of the last ${window} rounds ${mean.toFixed(4)} > ${threshold}` : undefined
+        return mean >= threshold ? `mean κ of the last ${window} rounds ${mean.toFixed(4)} ≥ ${threshold}` : undefined
       }
     )
 )

@@ -29,10 +29,16 @@ export const variationRatioScore = (mc: tf.Tensor3D): tf.Tensor1D =>
     return tf.sub(1, tf.div(tf.max(votes, 1), t)) as tf.Tensor1D
   })
 
-/** Mean over classes of the standard deviation over passes: mean_c sqrt(E_t[p²] − E_t[p]²). */
+/**
+ * Mean over classes of the standard deviation over passes, mean_c sqrt(E_t[δ²] − E_t[δ]²) with
+ * δ = p − p₁ the passes' differences from the first pass (the shifted-data variance): the
+ * textbook E_t[p²] − E_t[p]² cancels in float32, so its stds below about 2e-4 were noise, and
+ * identical passes could outrank passes that really differ. Identical passes give exactly 0.
+ */
 export const meanStdScore = (mc: tf.Tensor3D): tf.Tensor1D =>
   tf.tidy(() => {
-    const m = tf.mean(mc, 1)
-    const m2 = tf.mean(tf.square(mc), 1)
+    const delta = tf.sub(mc, tf.slice(mc, [0, 0, 0], [-1, 1, -1]))
+    const m = tf.mean(delta, 1)
+    const m2 = tf.mean(tf.square(delta), 1)
     return tf.mean(tf.sqrt(tf.relu(tf.sub(m2, tf.square(m)))), 1) as tf.Tensor1D
   })

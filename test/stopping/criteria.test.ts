@@ -28,7 +28,7 @@ const expectFiresAt = (c: StoppingCriterion<any>, obs: ReadonlyArray<Observation
 
 const predictions = (...rows: Array<Array<number>>) => rows.map((p, r) => observation(r, { predictions: p }))
 
-describe("stabilizing-predictions (window 3, κ > 0.99)", () => {
+describe("stabilizing-predictions (window 3, κ ≥ 0.99)", () => {
   it("needs three κ values after the first model: identical predictions from round 0 fire at round 3", () => {
     const same = [0, 1, 1, 0, 1, 0]
     expectFiresAt(stabilizingPredictions(), predictions(same, same, same, same, same), 3)
@@ -36,13 +36,17 @@ describe("stabilizing-predictions (window 3, κ > 0.99)", () => {
   it("a disagreeing round keeps the mean low until it leaves the window", () => {
     const a = [0, 1, 1, 0, 1, 0]
     const b = [1, 0, 1, 0, 1, 0]
-    // κ: r1 = κ(a, b) < 1, r2..r4 = 1 → the mean first exceeds 0.99 at round 4
+    // κ: r1 = κ(a, b) < 1, r2..r4 = 1 → the mean first reaches 0.99 at round 4
     expectFiresAt(stabilizingPredictions(), predictions(a, b, b, b, b, b), 4)
+  })
+  it("threshold 1 (perfect agreement) can fire: κ never exceeds 1, so the rule is mean κ ≥ threshold", () => {
+    const same = [0, 1, 1, 0, 1, 0]
+    expectFiresAt(stabilizingPredictions({ threshold: 1 }), predictions(same, same, same, same, same), 3)
   })
   it("says why", () => {
     const same = [0, 1]
     expect(firstStop(stabilizingPredictions(), predictions(same, same, same, same))?.decision.reason).toBe(
-      "mean κ of the last 3 rounds 1.0000 > 0.99"
+      "mean κ of the last 3 rounds 1.0000 ≥ 0.99"
     )
   })
 })
