@@ -1,5 +1,7 @@
+import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
-import { squaredDistancesToRow } from "./kernels/distances.js"
+import { tidyValue } from "../runtime/tidy-value.js"
+import { centringOffset, squaredDistancesToRow } from "./kernels/distances.js"
 import { kmeans } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
@@ -43,6 +45,34 @@ export interface TypiclustOptions {
   readonly neighbours?: number
   /** Reference points per cluster for the neighbour search at most (a seeded sample; default 2000). */
   readonly maxReference?: number
+  /** From this many multiply-adds per distance column (N·d) on, distances come from products on the backend (default 2^20). */
+  readonly productsFrom?: number
+}
+
+/** ‖x_a − x_b‖² for each row a of `rows` and b of `reference` [rows × reference], as exact float64 differences. */
+const squaredDistanceRows = (x: Float32Array, d: number, rows: ReadonlyArray<number>, reference: ReadonlyArray<number>): Float64Array => {
+  const referenceRows = new Float32Array(reference.length * d)
+  reference.forEach((row, r) => referenceRows.set(x.subarray(row * d, (row + 1) * d), r * d))
+  const out = new Float64Array(rows.length * reference.length)
+  rows.forEach((i, a) => squaredDistancesToRow(referenceRows, reference.length, d, x.subarray(i * d, (i + 1) * d), out.subarray(a * reference.length, (a + 1) * reference.length)))
+  return out
+}
+
+/** The same as one product of the rows centred at their mean (`nearestSquaredDistances`' form), clamped at 0. */
+const squaredDistanceProducts = (x: Float32Array, d: number, rows: ReadonlyArray<number>, reference: ReadonlyArray<number>): Float32Array => {
+  const gather = (list: ReadonlyArray<number>) => {
+    const out = new Float32Array(list.length * d)
+    list.forEach((row, r) => out.set(x.subarray(row * d, (row + 1) * d), r * d))
+    return out
+  }
+  const refs = gather(reference)
+  const offset = centringOffset(refs, reference.length, d)
+  return tidyValue(() => {
+    const a = tf.sub(tf.tensor2d(gather(rows), [rows.length, d]), offset)
+    const b = tf.sub(tf.tensor2d(refs, [reference.length, d]), offset)
+    const dist = tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(a), 1), 1), tf.mul(2, tf.matMul(a, b, false, true))), tf.sum(tf.square(b), 1))
+    return tf.relu(dist).dataSync() as Float32Array
+  })
 }
 
 /**
@@ -85,18 +115,17 @@ export const typiclustSelect = (x: Float32Array, N: number, d: number, labeled: 
     const cluster = members[best]
     const reference = cluster.length > maxReference ? Array.from(rng.sample(Int32Array.from(cluster), maxReference)) : cluster
     const kk = Math.min(K, reference.length - 1)
-    // the reference rows, contiguous, for one distance pass per candidate
-    const referenceRows = new Float32Array(reference.length * d)
-    reference.forEach((row, r) => referenceRows.set(x.subarray(row * d, (row + 1) * d), r * d))
+    const candidates = cluster.filter((i) => i >= labeled && taken[i] === 0)
+    // squared distances of every candidate to every reference row: exact differences for small
+    // clusters, one product of the centred rows on the backend for large ones
+    const sq = (N * d >= (options.productsFrom ?? 1 << 20) ? squaredDistanceProducts : squaredDistanceRows)(x, d, candidates, reference)
     let pick = -1
     let pickTypicality = -1
     const dists = new Float64Array(reference.length)
-    for (const i of cluster) {
-      if (i < labeled || taken[i]) continue
+    candidates.forEach((i, c) => {
       let typicality = Number.POSITIVE_INFINITY
       if (kk > 0) {
-        squaredDistancesToRow(referenceRows, reference.length, d, x.subarray(i * d, (i + 1) * d), dists)
-        for (let r = 0; r < reference.length; r++) dists[r] = reference[r] === i ? Number.POSITIVE_INFINITY : Math.sqrt(dists[r])
+        for (let r = 0; r < reference.length; r++) dists[r] = reference[r] === i ? Number.POSITIVE_INFINITY : Math.sqrt(sq[c * reference.length + r])
         const nearest = dists.slice().sort().subarray(0, kk)
         let mean = 0
         for (const v of nearest) mean += v
@@ -107,7 +136,7 @@ export const typiclustSelect = (x: Float32Array, N: number, d: number, labeled: 
         pick = i
         pickTypicality = typicality
       }
-    }
+    })
     out[s] = pick - labeled
     taken[pick] = 1
     covered[best]++

@@ -139,6 +139,14 @@ describe("typiclust", () => {
     expect(picked.map((i) => Math.floor(i / 20)).sort()).toEqual([0, 1, 2])
   })
 
+  it("measures typicality the same with products of centred rows as with exact differences", () => {
+    // 300 points per blob, far from the origin (the product path centres them first), 20 labelled
+    const x = blobs(300, 5).map((v) => v + 400)
+    const exact = typiclustSelect(x, 900, 2, 20, 12, RandomStream.make(2), { productsFrom: Infinity })
+    const products = typiclustSelect(x, 900, 2, 20, 12, RandomStream.make(2), { productsFrom: 0 })
+    expect(Array.from(products)).toEqual(Array.from(exact))
+  })
+
   it("queries the uncovered blob first when the others are labelled", () => {
     const x = blobs(20, 3)
     // rows 0..19 (blob 0) and 20..39 (blob 1) labelled: the candidates are blob 2

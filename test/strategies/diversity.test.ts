@@ -149,6 +149,19 @@ describe("coreset (k-center greedy)", () => {
 })
 
 describe("kmeans", () => {
+  it("gives the same clusters with the pool on the backend (products) as with exact differences (well-separated data)", () => {
+    const [n, d, k] = [2400, 12, 8]
+    const r = RandomStream.make(9)
+    const centres = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => 20 * r.next()))
+    // far from the origin, as ReLU features are: the backend path centres them first
+    const x = Float32Array.from({ length: n * d }, (_, i) => 500 + centres[Math.floor(i / d) % k][i % d] + r.next() - 0.5)
+    const exact = kmeans(x, n, d, k, RandomStream.make(4), { onBackendFrom: Infinity })
+    const products = kmeans(x, n, d, k, RandomStream.make(4), { onBackendFrom: 0 })
+    expect(Array.from(products.assignment)).toEqual(Array.from(exact.assignment))
+    expect(products.iterations).toBe(exact.iterations)
+    products.centres.forEach((v, i) => expect(v).toBeCloseTo(exact.centres[i], 3))
+  })
+
   it("returns one distinct point per cluster, each its cluster's nearest member (property)", () => {
     fc.assert(
       fc.property(
