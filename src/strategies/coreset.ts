@@ -11,7 +11,7 @@ const exactBelowDefault = 1 << 20
 /**
  * Core-set — Sener & Savarese (2018), "Active Learning for Convolutional Neural Networks: A
  * Core-Set Approach", ICLR; DeepAL's `KCenterGreedy`.
- * Rule: k-center greedy over penultimate embeddings, with the labelled set as the initial centres.
+ * Rule: k-center greedy over the embeddings (penultimate, or a backbone's), with the labelled set as the initial centres.
  * Direction: the candidate farthest from its nearest centre (labelled or already chosen) first.
  */
 export const coreset: Strategy = {

@@ -13,7 +13,8 @@ import { required, type Strategy } from "./strategy.js"
  * query, from the least covered (then largest) clusters, the most typical example, typicality =
  * inverse mean distance to its 20 nearest neighbours.
  * Direction: the most typical (densest) candidate of the least covered cluster first.
- * (The paper clusters self-supervised features; deal uses the model's penultimate embeddings.)
+ * (The paper clusters self-supervised features: give deal a backbone and --embedding_space backbone
+ * for that; by default it clusters the model's penultimate embeddings.)
  */
 export const typiclust = (options: TypiclustOptions = {}): Strategy => ({
   name: "typiclust",
