@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
+import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, pairwiseSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
@@ -105,10 +105,9 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
       const c1 = Math.min(m, c0 + block)
       const nearest = tidyValue(() => {
         const c = tf.sub(tf.slice(centres, [c0, 0], [c1 - c0, -1]), offset)
-        const dist = tf.add(tf.sub(tf.expandDims(tf.tensor1d(norms), 1), tf.mul(2, tf.matMul(centred, c, false, true))), tf.sum(tf.square(c), 1))
-        return tf.min(dist, 1).dataSync() as Float32Array
+        return tf.min(pairwiseSquaredDistances(centred, c, tf.tensor1d(norms)), 1).dataSync() as Float32Array
       })
-      for (let i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], Math.max(0, nearest[i]))
+      for (let i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], nearest[i])
     }
     // the speculative columns: products with the B farthest untaken rows, read back together
     // (8 columns cost about what one does: reading the pool once is the price)

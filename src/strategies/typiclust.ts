@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { centringOffset, squaredDistancesToRow } from "./kernels/distances.js"
+import { centringOffset, pairwiseSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
 import { kmeans } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
@@ -59,7 +59,7 @@ const squaredDistanceRows = (x: Float32Array, d: number, rows: ReadonlyArray<num
   return out
 }
 
-/** The same as one product of the rows centred at their mean (`nearestSquaredDistances`' form), clamped at 0. */
+/** The same as one product of the rows centred at the reference rows' offset (`pairwiseSquaredDistances`). */
 const squaredDistanceProducts = (x: Float32Array, d: number, rows: ReadonlyArray<number>, reference: ReadonlyArray<number>): Float32Array => {
   const gather = (list: ReadonlyArray<number>) => {
     const out = new Float32Array(list.length * d)
@@ -71,8 +71,7 @@ const squaredDistanceProducts = (x: Float32Array, d: number, rows: ReadonlyArray
   return tidyValue(() => {
     const a = tf.sub(tf.tensor2d(gather(rows), [rows.length, d]), offset)
     const b = tf.sub(tf.tensor2d(refs, [reference.length, d]), offset)
-    const dist = tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(a), 1), 1), tf.mul(2, tf.matMul(a, b, false, true))), tf.sum(tf.square(b), 1))
-    return tf.relu(dist).dataSync() as Float32Array
+    return pairwiseSquaredDistances(a, b).dataSync() as Float32Array
   })
 }
 

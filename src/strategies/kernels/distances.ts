@@ -82,6 +82,14 @@ const roundedOffset = (mean: ArrayLike<number>, sd: ArrayLike<number>): Float32A
   })
 
 /**
+ * ‖a_i − b_j‖² for every row of `a` [p × d] and of `b` [q × d] (centred alike, see
+ * `centringOffset`), as ‖a‖² + ‖b‖² − 2·a·bᵀ clamped at 0: one product on the backend. `aNorms`
+ * are ‖a_i‖² when they are already known. Call it inside a tidy.
+ */
+export const pairwiseSquaredDistances = (a: tf.Tensor, b: tf.Tensor, aNorms: tf.Tensor = tf.sum(tf.square(a), 1)): tf.Tensor =>
+  tf.relu(tf.add(tf.sub(tf.expandDims(aNorms, 1), tf.mul(2, tf.matMul(a, b, false, true))), tf.sum(tf.square(b), 1)))
+
+/**
  * For every row of `x` [n × d], its nearest row of `centres` [m × d] (the lowest index on ties)
  * and the squared distance to it, ‖x‖² + ‖c‖² − 2·x·c clamped at 0 after both are centred
  * (`centringOffset`), computed as tensor products in blocks of rows × centres whose size stays
@@ -104,12 +112,11 @@ export const nearestSquaredDistances = (
   for (let c0 = 0; c0 < m; c0 += colBlock) {
     const c1 = Math.min(m, c0 + colBlock)
     const cT = tf.tidy(() => tf.sub(tf.tensor2d(centres.subarray(c0 * d, c1 * d), [c1 - c0, d]), offset))
-    const cNorm = tf.tidy(() => tf.sum(tf.square(cT), 1))
     for (let r0 = 0; r0 < n; r0 += rowBlock) {
       const r1 = Math.min(n, r0 + rowBlock)
       const [min, argMin] = tidyValue(() => {
         const xb = tf.sub(tf.tensor2d(x.subarray(r0 * d, r1 * d), [r1 - r0, d]), offset)
-        const dist = tf.relu(tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(xb), 1), 1), tf.mul(2, tf.matMul(xb, cT, false, true))), cNorm))
+        const dist = pairwiseSquaredDistances(xb, cT)
         return [tf.min(dist, 1).dataSync(), tf.argMin(dist, 1).dataSync()] as const
       })
       for (let i = r0; i < r1; i++) {
@@ -120,7 +127,6 @@ export const nearestSquaredDistances = (
       }
     }
     cT.dispose()
-    cNorm.dispose()
   }
   offset.dispose()
   return { nearest, distance }

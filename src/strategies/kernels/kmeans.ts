@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../../runtime/random.js"
 import { tidyValue } from "../../runtime/tidy-value.js"
-import { centringOffset, defaultDistanceBudget, nearestSquaredDistances, squaredDistancesToRow, weightedDraw } from "./distances.js"
+import { centringOffset, defaultDistanceBudget, nearestSquaredDistances, pairwiseSquaredDistances, squaredDistancesToRow, weightedDraw } from "./distances.js"
 
 /**
  * Seeded k-means for the clustering strategies (`kmeans` sampling, TypiClust): k-means++ seeding
@@ -89,14 +89,12 @@ export const kmeans = (x: Float32Array, n: number, d: number, k: number, rng: Ra
       const distance = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
       for (let c0 = 0; c0 < kk; c0 += block) {
         const c1 = Math.min(kk, c0 + block)
-        // ‖x‖² is the same for every centre of a row: the nearest centre minimises ‖c‖² − 2·x·c
         const [min, argMin] = tidyValue(() => {
-          const c = tf.sub(tf.tensor2d(centres.subarray(c0 * d, c1 * d), [c1 - c0, d]), offset)
-          const partial = tf.add(tf.matMul(pool, tf.mul(c, -2), false, true), tf.sum(tf.square(c), 1))
-          return [tf.min(partial, 1).dataSync() as Float32Array, tf.argMin(partial, 1).dataSync() as Int32Array] as const
+          const dist = pairwiseSquaredDistances(pool, tf.sub(tf.tensor2d(centres.subarray(c0 * d, c1 * d), [c1 - c0, d]), offset), norms)
+          return [tf.min(dist, 1).dataSync() as Float32Array, tf.argMin(dist, 1).dataSync() as Int32Array] as const
         })
         for (let i = 0; i < n; i++) {
-          const v = Math.max(0, normValues[i] + min[i])
+          const v = min[i]
           if (v < distance[i]) {
             distance[i] = v
             nearest[i] = c0 + argMin[i]
