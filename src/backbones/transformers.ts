@@ -103,6 +103,7 @@ const embedWith = (
         const total = splits.train.y.length + splits.test.y.length
         let done = 0
         let dim = 0
+        const pooled: { has?: boolean } = {}
         const embedSplit = (ds: Dataset) =>
           Effect.gen(function* () {
             const n = ds.y.length
@@ -117,7 +118,7 @@ const embedWith = (
                   }
                   if (ds.shape.length !== 3) throw new Error(`needs images [height, width, channels], ${ds.name} has examples of shape [${ds.shape.join(", ")}]`)
                   const images = Array.from({ length: end - start }, (_, j) => rawImage(hf.RawImage, ds, start + j))
-                  return imageRows(pipe, images)
+                  return imageRows(pipe, images, pooled)
                 },
                 catch: (e) => new BackboneError({ backbone: name, message: String((e as Error).message ?? e).split("\n")[0] })
               })
@@ -145,17 +146,26 @@ const rowsOf = (t: { readonly data: ArrayLike<number>; readonly dims: ReadonlyAr
   dim: t.dims[t.dims.length - 1]
 })
 
-/** The pooled output when the model has one, else the first token of the last hidden states. */
-const imageRows = async (pipe: Pipeline, images: ReadonlyArray<unknown>) => {
-  try {
-    return rowsOf(await pipe(images, { pool: true }))
-  } catch {
-    const t = await pipe(images)
-    const [b, tokens, d] = t.dims
-    const data = new Float32Array(b * d)
-    for (let i = 0; i < b; i++) for (let k = 0; k < d; k++) data[i * d + k] = t.data[i * tokens * d + k]
-    return { data, dim: d }
+/**
+ * The pooled output when the model has one, else the first token of the last hidden states.
+ * Whether it has one is learnt on the first batch (`pooled`), so later batches run the model once.
+ */
+const imageRows = async (pipe: Pipeline, images: ReadonlyArray<unknown>, pooled: { has?: boolean }) => {
+  if (pooled.has !== false) {
+    try {
+      const rows = rowsOf(await pipe(images, { pool: true }))
+      pooled.has = true
+      return rows
+    } catch (e) {
+      if (pooled.has === true) throw e
+      pooled.has = false
+    }
   }
+  const t = await pipe(images)
+  const [b, tokens, d] = t.dims
+  const data = new Float32Array(b * d)
+  for (let i = 0; i < b; i++) for (let k = 0; k < d; k++) data[i * d + k] = t.data[i * tokens * d + k]
+  return { data, dim: d }
 }
 
 /** Example `i` of an image dataset (pixels in [0, 1], [h, w, c]) as a transformers.js RawImage. */
