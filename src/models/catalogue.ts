@@ -64,6 +64,9 @@ const tokensAtLeast =
   (shape: ReadonlyArray<number>): string | undefined =>
     shape[0] >= width ? undefined : `needs sequences of at least ${width} tokens (its convolution is ${width} wide), got ${shape[0]}: expected --max_tokens ${width} or more`
 
+/** Softmax regression and its training defaults, as `logreg` and as the `linear` head. */
+const softmaxRegression = { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 } } as const
+
 /** Built-in models by name (`--model`). */
 export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
   mlp: { make: () => mlp(), defaults: { epochs: 10, batchSize: 64 } },
@@ -89,9 +92,9 @@ export const modelCatalogue: Readonly<Record<string, CatalogueModel>> = {
     }
   },
   /** Softmax regression: the usual baseline for TF-IDF text and tabular features. */
-  logreg: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["image", "tabular", "text", "embedding"] },
+  logreg: { ...softmaxRegression, suits: ["image", "tabular", "text", "embedding"] },
   /** The linear head on a frozen backbone's embeddings (`--backbone`): softmax regression, as logreg. */
-  linear: { make: () => logisticRegression(), defaults: { epochs: 30, batchSize: 32, learningRate: 0.05 }, suits: ["embedding", "tabular"] },
+  linear: { ...softmaxRegression, suits: ["embedding", "tabular"] },
   /** fastText-style mean of word vectors over token ids. */
   "embedding-bag": {
     make: (o) => embeddingBag({ vocabularySize: o?.vocabularySize ?? 2002 }),

@@ -30,7 +30,7 @@ export interface LayerChain {
 }
 
 /** Index of the output layer: the last layer that is not just an activation. */
-const headIndex = (layers: ReadonlyArray<tfl.layers.Layer>): number => {
+export const headIndex = (layers: ReadonlyArray<tfl.layers.Layer>): number => {
   let head = layers.length - 1
   while (head > 0 && activationOnly.has(layers[head].getClassName())) head--
   return head

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import * as tfl from "@tensorflow/tfjs-layers"
 import { Effect } from "effect"
 import { DataError } from "../data/errors.js"
-import { dropoutRate } from "./forward.js"
+import { dropoutRate, headIndex } from "./forward.js"
 import type { ModelFactory } from "./model-factory.js"
 
 export interface FineTuneOptions {
@@ -48,11 +48,7 @@ export const loadPretrainedModel = (file: string): Effect.Effect<tfl.LayersModel
   })
 
 /** The output layer: the last layer that is not only an activation. */
-const headOf = (model: tfl.LayersModel): tfl.layers.Layer => {
-  let i = model.layers.length - 1
-  while (i > 0 && ["Activation", "Softmax"].includes(model.layers[i].getClassName())) i--
-  return model.layers[i]
-}
+const headOf = (model: tfl.LayersModel): tfl.layers.Layer => model.layers[headIndex(model.layers)]
 
 /** Whether the model (or `options`) gives it a dropout layer, as MC-dropout strategies need. */
 export const fineTunedHasDropout = (template: tfl.LayersModel, options: FineTuneOptions): boolean =>
