@@ -3,7 +3,9 @@
  * tfjs-backend-wasm's own kernel and then with deal's, on the Gal CNN's shapes at batch 128:
  * - `BatchMatMul` with a transposed operand (src/runtime/wasm-batch-matmul.ts): a dense layer's
  *   backward products dW = xᵀ·dy and dx = dy·Wᵀ (3,872 → 128), beside the forward x·W;
- * - `MaxPoolGrad` (src/runtime/wasm-max-pool-grad.ts): the 2×2 pool after the second conv.
+ * - `MaxPoolGrad` (src/runtime/wasm-max-pool-grad.ts): the 2×2 pool after the second conv;
+ * - `Slice` and `GatherV2` (src/runtime/wasm-slice.ts, wasm-gather.ts): 5,000 rows of a
+ *   50,000 × 384 pool of embeddings, as k-means' batches and blocks take them.
  * Every call gets fresh operands, as in training: wasm's XNNPACK products pack their right
  * operand once per tensor, so timing one tensor over and over would hide that cost.
  *
@@ -14,7 +16,9 @@ import "@tensorflow/tfjs-backend-wasm"
 import { performance } from "node:perf_hooks"
 import { pathToFileURL } from "node:url"
 import { registerWasmBatchMatMul } from "../src/runtime/wasm-batch-matmul.js"
+import { registerWasmGather } from "../src/runtime/wasm-gather.js"
 import { registerWasmMaxPoolGrad } from "../src/runtime/wasm-max-pool-grad.js"
+import { registerWasmSlice } from "../src/runtime/wasm-slice.js"
 
 const calls = 17
 
@@ -40,6 +44,8 @@ export async function benchWasmKernels(): Promise<Array<Record<string, string | 
   const dy = copies((i) => tf.randomUniform([128, 128], -1, 1, "float32", 300 + i))
   const conv = copies((i) => tf.relu(tf.randomUniform([128, 22, 22, 32], -1, 1, "float32", 400 + i))) as Array<tf.Tensor4D>
   const pooled = conv.map((c) => tf.maxPool(c, 2, 2, "valid"))
+  const pool = tf.randomUniform([50_000, 384], -1, 1, "float32", 500)
+  const rows = copies((i) => tf.tensor1d(Int32Array.from({ length: 5000 }, (_, j) => (j * 7919 + i * 104_729) % 50_000), "int32"))
   const cases: ReadonlyArray<[string, string, (i: number) => tf.Tensor]> = [
     ["BatchMatMul", "x·W (forward, untransposed) [128,3872]·[3872,128]", (i) => tf.matMul(x[i], w[i])],
     ["BatchMatMul", "dW = xᵀ·dy (transposeA)", (i) => tf.matMul(x[i], dy[i], true, false)],
@@ -49,13 +55,17 @@ export async function benchWasmKernels(): Promise<Array<Record<string, string | 
       "MaxPoolGrad",
       "2×2 of [128,22,22,32]",
       (i) => tf.engine().runKernel("MaxPoolGrad", { dy: pooled[i], input: conv[i], output: pooled[i] }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor
-    ]
+    ],
+    ["Slice", "rows [1000·i, +5,000) of a [50000,384] pool", (i) => tf.slice(pool, [1000 * i, 0], [5000, -1])],
+    ["GatherV2", "5,000 scattered rows of a [50000,384] pool", (i) => tf.gather(pool, rows[i])]
   ]
   const tfjs = cases.map(([, , f]) => time(f))
   registerWasmBatchMatMul()
   registerWasmMaxPoolGrad()
+  registerWasmSlice()
+  registerWasmGather()
   const deal = cases.map(([, , f]) => time(f))
-  tf.dispose([...x, ...w, ...dy, ...conv, ...pooled])
+  tf.dispose([...x, ...w, ...dy, ...conv, ...pooled, pool, ...rows])
   return cases.map(([kernel, what], i) => ({
     kernel,
     case: what,

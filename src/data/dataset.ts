@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { Effect } from "effect"
+import { tensorByteLimit } from "../runtime/batch-size.js"
 import { DataError } from "./errors.js"
 
 /**
@@ -73,8 +74,28 @@ export const take = (ds: Dataset, indices: ArrayLike<number>, name = ds.name): D
   }
 }
 
+/**
+ * Whether `count` examples of `ds` are better gathered on the backend from the whole feature
+ * array, sent there as it is, than copied on the host into a fresh array first: for at least a
+ * quarter of the dataset (a round's candidates), since the first touch of fresh memory costs
+ * (about 3 ms per MB on the machines deal is measured on) while the backend reuses its memory
+ * round after round. Not when the backend cannot hold the whole array in one tensor (a GPU's
+ * largest storage binding).
+ */
+const gatherOnBackend = (ds: Dataset, count: number): boolean => {
+  const total = ds.y.length
+  const f = featureSize(ds)
+  return count >= total / 4 && count > 1024 && ds.x.length === total * f && 4 * total * f <= (tensorByteLimit() ?? Infinity)
+}
+
+const wholeFeatures = (ds: Dataset): tf.Tensor2D => tf.tensor2d(ds.x, [ds.y.length, featureSize(ds)])
+
+const rowsOf = (whole: tf.Tensor2D, ds: Dataset, indices: ArrayLike<number>): tf.Tensor =>
+  tf.tidy(() => tf.reshape(tf.gather(whole, tf.tensor1d(Int32Array.from(indices), "int32")), [indices.length, ...ds.shape]))
+
 /** The features of the examples at `indices` as one tensor [m, ...shape]. */
 export const featuresTensor = (ds: Dataset, indices: ArrayLike<number>): tf.Tensor => {
+  if (gatherOnBackend(ds, indices.length)) return tf.tidy(() => rowsOf(wholeFeatures(ds), ds, indices))
   const f = featureSize(ds)
   const x = new Float32Array(indices.length * f)
   for (let j = 0; j < indices.length; j++) {
@@ -82,6 +103,19 @@ export const featuresTensor = (ds: Dataset, indices: ArrayLike<number>): tf.Tens
     x.set(ds.x.subarray(i * f, (i + 1) * f), j * f)
   }
   return tf.tensor(x, [indices.length, ...ds.shape], "float32")
+}
+
+/**
+ * The features of `indices` batch by batch: `batch(start, end)` is `featuresTensor` of
+ * indices[start, end), gathered from the whole feature array sent to the backend once when the
+ * indices are many (see `featuresTensor`). `dispose` frees that array.
+ */
+export const featureBatches = (ds: Dataset, indices: Int32Array): { readonly batch: (start: number, end: number) => tf.Tensor; readonly dispose: () => void } => {
+  const whole = gatherOnBackend(ds, indices.length) ? wholeFeatures(ds) : undefined
+  return {
+    batch: (start, end) => (whole === undefined ? featuresTensor(ds, indices.subarray(start, end)) : rowsOf(whole, ds, indices.subarray(start, end))),
+    dispose: () => whole?.dispose()
+  }
 }
 
 /** The features of examples [start, end) as a tensor, without copying the typed array. */

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import * as tfl from "@tensorflow/tfjs-layers"
 import { Effect } from "effect"
 import { forwardBatchSize } from "../runtime/batch-size.js"
-import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
+import { type Dataset, featureBatches, numClasses } from "../data/dataset.js"
 import { deriveSeed } from "../runtime/random.js"
 import { SeededDropout } from "./seeded-dropout.js"
 
@@ -140,7 +140,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
     /** One batch's outputs, computed in one tidy and kept for reading. */
     const compute = (start: number, end: number): { mc?: tf.Tensor; probs?: tf.Tensor; emb?: tf.Tensor2D } =>
       tf.tidy(() => {
-        const x = featuresTensor(ds, indices.subarray(start, end))
+        const x = features.batch(start, end)
         let emb: tf.Tensor | undefined
         let probs: tf.Tensor | undefined
         let mcOut: tf.Tensor | undefined
@@ -201,6 +201,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
     }
 
     const starts = Array.from({ length: Math.ceil(n / batchSize) }, (_, i) => i * batchSize)
+    const features = featureBatches(ds, indices)
     return Effect.forEach(
       starts,
       (start) => {
@@ -209,6 +210,7 @@ export const modelOutputs = (model: tfl.LayersModel, ds: Dataset, indices: Int32
       },
       { discard: true }
     ).pipe(
+      Effect.ensuring(Effect.sync(() => features.dispose())),
       Effect.map(() => {
         if (request.embeddings && embeddings === undefined) {
           // no batch ran (n = 0): the size is the output layer's input width

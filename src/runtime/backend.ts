@@ -4,8 +4,10 @@ import "@tensorflow/tfjs-backend-wasm"
 import { Console, Context, Data, Effect, Layer } from "effect"
 import { registerWasmBatchMatMul } from "./wasm-batch-matmul.js"
 import { registerWasmConvGradients } from "./wasm-conv-grads.js"
+import { registerWasmGather } from "./wasm-gather.js"
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js"
 import { registerWasmSegmentSum } from "./wasm-segment-sum.js"
+import { registerWasmSlice } from "./wasm-slice.js"
 import { registerWasmTranspose } from "./wasm-transpose.js"
 import { useWasmThreads, wasmThreads } from "./wasm-threads.js"
 import { adapterLine, startWebgpu, webgpuAdapter } from "./webgpu.js"
@@ -92,6 +94,8 @@ const activate = async (name: BackendName, options: BackendOptions, asked: boole
       registerWasmMaxPoolGrad()
       registerWasmSegmentSum()
       registerWasmTranspose()
+      registerWasmSlice()
+      registerWasmGather()
       return tf.setBackend("wasm")
     case "cpu":
       return tf.setBackend("cpu")

@@ -4,7 +4,8 @@ import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core"
 /**
  * `UnsortedSegmentSum` for the wasm backend, which ships none: it is the gradient of `gather`,
  * so without it an embedding layer cannot train on wasm. A plain loop on the JS side (it sums
- * B·L rows of the embedding width per step: small next to the model's matrix products).
+ * B·L rows of the embedding width per step: small next to the model's matrix products), on the
+ * inputs where they lie on the wasm heap.
  */
 const wasmUnsortedSegmentSum: KernelConfig = {
   kernelName: "UnsortedSegmentSum",
@@ -13,16 +14,17 @@ const wasmUnsortedSegmentSum: KernelConfig = {
     const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo }
     const numSegments = (attrs as unknown as { numSegments: number }).numSegments
     const wasm = backend as unknown as {
-      readSync(dataId: object): ArrayLike<number>
       makeOutput(shape: Array<number>, dtype: tf.DataType): TensorInfo
-      typedArrayFromHeap(t: TensorInfo): { [i: number]: number; fill(v: number): unknown }
+      typedArrayFromHeap(t: TensorInfo): { [i: number]: number; readonly length: number; fill(v: number): unknown }
     }
-    const values = wasm.readSync(x.dataId)
-    const ids = wasm.readSync(segmentIds.dataId)
+    const out = wasm.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype)
+    // Views on the heap, taken after the allocation (growing the heap detaches earlier ones):
+    // no copy of the inputs, which for k-means' mini-batches are 5,000 rows a step
+    const values = wasm.typedArrayFromHeap(x)
+    const ids = wasm.typedArrayFromHeap(segmentIds)
+    const o = wasm.typedArrayFromHeap(out)
     const n = ids.length
     const inner = n === 0 ? 0 : values.length / n
-    const out = wasm.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype)
-    const o = wasm.typedArrayFromHeap(out)
     o.fill(0)
     for (let i = 0; i < n; i++) {
       const s = ids[i]

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, pairwiseSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
+import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, pairwiseSquaredDistances, productColumns, squaredDistancesToRow } from "./kernels/distances.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
@@ -112,19 +112,17 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
     // the speculative columns: products with the B farthest untaken rows, read back together
     // (8 columns cost about what one does: reading the pool once is the price)
     const B = Math.max(1, Math.min(8, want - 1, Math.floor(budget / n)))
-    let columns = new Map<number, number>()
-    let products: Float32Array = new Float32Array(0)
-    const dist = new Float64Array(n)
+    const columns = productColumns(centred, norms)
+    let rows: Int32Array = new Int32Array(0)
+    let column: (j: number) => Float64Array = () => new Float64Array(0)
     greedySelect(out, minDist, taken, rank, (c) => {
-      if (!columns.has(c)) {
-        const rows = farthestRows(minDist, taken, rank, B, c)
-        products = tidyValue(() => tf.matMul(centred, tf.gather(centred, tf.tensor1d(rows, "int32")), false, true).dataSync() as Float32Array)
-        columns = new Map(Array.from(rows, (r, j) => [r, j]))
+      let j = rows.indexOf(c)
+      if (j < 0) {
+        rows = farthestRows(minDist, taken, rank, B, c)
+        column = columns(rows)
+        j = 0
       }
-      const j = columns.get(c)!
-      const width = columns.size
-      for (let i = 0; i < n; i++) dist[i] = Math.max(0, norms[i] + norms[c] - 2 * products[i * width + j])
-      return dist
+      return column(j)
     })
     return out
   } finally {
