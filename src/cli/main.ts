@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, ValidationError } from "@effect/cli"
 import type { Teardown } from "@effect/platform/Runtime"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Data, Effect, Exit } from "effect"
 import { experimentCommand } from "./experiment-command.js"
 import { reportCommand } from "./report-command.js"

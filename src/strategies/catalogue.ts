@@ -12,14 +12,17 @@ import { kmeansSampling } from "./kmeans.js"
 import { leastConfidence } from "./least-confidence.js"
 import { leastConfidenceDropout } from "./least-confidence-dropout.js"
 import { margin } from "./margin.js"
+import { maxherding } from "./maxherding.js"
 import { marginDropout } from "./margin-dropout.js"
 import { meanStd } from "./mean-std.js"
 import { power } from "./power.js"
+import { probcover } from "./probcover.js"
 import { random } from "./random.js"
 import { softmax } from "./softmax.js"
 import { softrank } from "./softrank.js"
 import { isScored, type Strategy } from "./strategy.js"
 import { typiclust } from "./typiclust.js"
+import { uherding } from "./uherding.js"
 import { variationRatios } from "./variation-ratios.js"
 
 /** Every built-in strategy. */
@@ -42,6 +45,9 @@ export const strategyCatalogue: ReadonlyArray<Strategy> = [
   kmeansSampling,
   badge,
   typiclust(),
+  probcover(),
+  maxherding(),
+  uherding(),
   clusterMargin(),
   deepfool(),
   bim()

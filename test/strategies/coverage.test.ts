@@ -1,0 +1,123 @@
+import * as tf from "@tensorflow/tfjs-core"
+import "@tensorflow/tfjs-backend-cpu"
+import { beforeAll, describe, expect, it } from "vitest"
+import { RandomStream } from "../../src/runtime/random.js"
+import { ballGraph, purityDelta } from "../../src/strategies/kernels/ball-graph.js"
+import { findStrategy } from "../../src/strategies/catalogue.js"
+import { herdingSelect } from "../../src/strategies/kernels/herding.js"
+import { greedyCoverage, probCoverSelect } from "../../src/strategies/probcover.js"
+import { leastLabelledDistance, marginUncertainty } from "../../src/strategies/uherding.js"
+
+beforeAll(async () => {
+  await tf.setBackend("cpu")
+})
+
+const line = (...xs: Array<number>) => tf.tensor2d(xs, [xs.length, 1])
+
+/** Neighbour lists of a ball graph, each sorted. */
+const lists = (g: { offsets: Int32Array; neighbours: Int32Array }) =>
+  Array.from({ length: g.offsets.length - 1 }, (_, i) => Array.from(g.neighbours.subarray(g.offsets[i], g.offsets[i + 1])).sort((a, b) => a - b))
+
+describe("δ-ball graphs", () => {
+  it("joins points closer than δ, each in its own ball, symmetrically: 0, 1, 2, 10, 11, 30 with δ = 1.5", () => {
+    const x = line(0, 1, 2, 10, 11, 30)
+    const g = ballGraph(x, Float32Array.from([0, 1, 4, 100, 121, 900]), 1.5)
+    expect(lists(g)).toEqual([[0, 1], [0, 1, 2], [1, 2], [3, 4], [3, 4], [5]])
+    x.dispose()
+  })
+
+  it("purity rule: 0, 1 | 5, 6 in two clusters; r = (5, 4, 4, 5): δ = 4 keeps every ball pure, δ = 5 half of them", () => {
+    const x = line(0, 1, 5, 6)
+    const norms = Float32Array.from([0, 1, 25, 36])
+    const clusters = Int32Array.of(0, 0, 1, 1)
+    expect(purityDelta(x, norms, clusters, 0.95)).toBeCloseTo(4, 5)
+    expect(purityDelta(x, norms, clusters, 0.5)).toBeCloseTo(5, 5)
+    x.dispose()
+  })
+})
+
+describe("probcover", () => {
+  it("covers greedily, worked by hand: 0, 1, 2, 10, 11, 30, δ = 1.5 → 1 (covers three), then 10 or 11, then 30", () => {
+    const x = line(0, 1, 2, 10, 11, 30)
+    const picked = Array.from(probCoverSelect(x, 0, 3, RandomStream.make(1), { delta: 1.5 }))
+    expect(picked[0]).toBe(1)
+    expect([3, 4]).toContain(picked[1])
+    expect(picked[2]).toBe(5)
+    x.dispose()
+  })
+
+  it("counts what the labelled set covers: with 10 labelled (row 0 below), 11 gains nothing", () => {
+    const x = line(10, 0, 1, 2, 11, 30)
+    expect(Array.from(probCoverSelect(x, 1, 2, RandomStream.make(1), { delta: 1.5 }))).toEqual([1, 4]) // 1, then 30
+    x.dispose()
+  })
+
+  it("once everything is covered, takes the rest in seeded random order, distinct", () => {
+    const g = { offsets: Int32Array.of(0, 1, 2, 3), neighbours: Int32Array.of(0, 1, 2) }
+    const rank = Int32Array.of(2, 0, 1)
+    expect(Array.from(greedyCoverage(g, 0, 3, rank))).toEqual([1, 2, 0])
+  })
+
+  it("as a catalogue strategy: three well-separated blobs, cold start, δ by the purity rule → one pick per blob", () => {
+    const r = RandomStream.make(4)
+    const xs = Array.from({ length: 60 }, (_, i) => [40 * Math.floor(i / 20) + r.next(), r.next()]).flat()
+    const embeddings = tf.tensor2d(xs, [60, 2])
+    const labeledEmbeddings = tf.zeros([0, 2]) as tf.Tensor2D
+    const probabilities = tf.fill([60, 3], 1 / 3) as tf.Tensor2D
+    const candidates = Int32Array.from({ length: 60 }, (_, i) => 100 + i)
+    const picked = findStrategy("ProbCover")!.select({ candidates, k: 3, embeddings, labeledEmbeddings, probabilities, rng: RandomStream.make(2) })
+    expect(Array.from(picked).map((i) => Math.floor((i - 100) / 20)).sort()).toEqual([0, 1, 2])
+    tf.dispose([embeddings, labeledEmbeddings, probabilities])
+  })
+})
+
+describe("herding (MaxHerding, UHerding)", () => {
+  /** Unit vectors at these angles (degrees). */
+  const angles = (...deg: Array<number>) => tf.tensor2d(deg.flatMap((a) => [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)]), [deg.length, 2])
+
+  it("MaxHerding, worked by hand: 0°, 10°, 20°, 180° with h = 1 → 10° (covers its neighbours), then 180°", () => {
+    // K = exp(−chord²): 10° apart 0.970, 20° 0.886, ~180° 0.02; gains 2.87, 2.96, 2.88, 1.06, then
+    // after 10°: 0.03, —, 0.03, 0.98
+    const x = angles(0, 10, 20, 180)
+    expect(Array.from(herdingSelect(x, 0, 2, new Float64Array(4).fill(1), 1))).toEqual([1, 3])
+    x.dispose()
+  })
+
+  it("UHerding's weights move the choice: weights (1, 1, 2, 0) → 10°, then 20° rather than 180°", () => {
+    const x = angles(0, 10, 20, 180)
+    expect(Array.from(herdingSelect(x, 0, 2, Float64Array.of(1, 1, 2, 0), 1))).toEqual([1, 2])
+    x.dispose()
+  })
+
+  it("counts the labelled set's coverage: with 10° labelled, 180° comes first", () => {
+    const x = angles(10, 0, 20, 180)
+    expect(herdingSelect(x, 1, 1, new Float64Array(4).fill(1), 1)[0]).toBe(2) // row 3 − 1 labelled
+    x.dispose()
+  })
+
+  it("margin uncertainty 1 − (p₁ − p₂), with temperature scaling p^(1/T): (0.7, 0.2, 0.1) → 0.5, and at T = 2 → 0.757", () => {
+    const u = marginUncertainty(Float32Array.of(0.7, 0.2, 0.1), 3, 1)
+    expect(u[0]).toBeCloseTo(0.5, 6)
+    expect(marginUncertainty(Float32Array.of(0.7, 0.2, 0.1), 3, 2)[0]).toBeCloseTo(0.7566, 3)
+  })
+
+  it("the adaptive bandwidth is the least positive distance between labelled points (normalised): 0°, 0°, 90° → √2", () => {
+    const l = angles(0, 0, 90)
+    expect(leastLabelledDistance(l)).toBeCloseTo(Math.SQRT2, 6)
+    l.dispose()
+  })
+
+  it("as catalogue strategies: cold start on three blobs of directions → one pick per blob", () => {
+    const r = RandomStream.make(5)
+    const deg = Array.from({ length: 30 }, (_, i) => 120 * Math.floor(i / 10) + 5 * r.next())
+    const embeddings = angles(...deg)
+    const labeledEmbeddings = tf.zeros([0, 2]) as tf.Tensor2D
+    const probabilities = tf.fill([30, 3], 1 / 3) as tf.Tensor2D
+    const candidates = Int32Array.from({ length: 30 }, (_, i) => i)
+    for (const name of ["maxherding", "UHerding"]) {
+      const picked = findStrategy(name)!.select({ candidates, k: 3, embeddings, labeledEmbeddings, probabilities, rng: RandomStream.make(1) })
+      expect(Array.from(picked).map((i) => Math.floor(i / 10)).sort()).toEqual([0, 1, 2])
+    }
+    tf.dispose([embeddings, labeledEmbeddings, probabilities])
+  })
+})
