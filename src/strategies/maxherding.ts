@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { herdingSelect } from "./kernels/herding.js"
+import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
@@ -26,7 +27,7 @@ export const maxherding = (options: { readonly bandwidth?: number } = {}): Strat
     const l = required(input, "labeledEmbeddings", "maxherding")
     const N = e.shape[0] + l.shape[0]
     const want = Math.min(Math.max(0, input.k), e.shape[0])
-    const picked = tidyValue(() => herdingSelect(tf.concat([l, e]) as tf.Tensor2D, l.shape[0], want, new Float64Array(N).fill(1), options.bandwidth ?? 1))
+    const picked = tidyValue(() => herdingSelect(tf.concat([l, e]) as tf.Tensor2D, l.shape[0], want, new Float64Array(N).fill(1), options.bandwidth ?? 1, tieBreakRanks(N, input.rng)))
     return picked.map((p) => input.candidates[p])
   }
 })

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { herdingSelect } from "./kernels/herding.js"
+import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
@@ -30,7 +31,7 @@ export const uherding = (options: { readonly temperature?: number; readonly band
     weight.set(L === 0 ? new Float64Array(n).fill(1) : marginUncertainty(p.dataSync() as Float32Array, p.shape[1], options.temperature ?? 1), L)
     const bandwidth = options.bandwidth ?? leastLabelledDistance(l)
     const want = Math.min(Math.max(0, input.k), n)
-    const picked = tidyValue(() => herdingSelect(tf.concat([l, e]) as tf.Tensor2D, L, want, weight, bandwidth))
+    const picked = tidyValue(() => herdingSelect(tf.concat([l, e]) as tf.Tensor2D, L, want, weight, bandwidth, tieBreakRanks(L + n, input.rng)))
     return picked.map((i) => input.candidates[i])
   }
 })

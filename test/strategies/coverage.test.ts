@@ -79,19 +79,19 @@ describe("herding (MaxHerding, UHerding)", () => {
     // K = exp(−chord²): 10° apart 0.970, 20° 0.886, ~180° 0.02; gains 2.87, 2.96, 2.88, 1.06, then
     // after 10°: 0.03, —, 0.03, 0.98
     const x = angles(0, 10, 20, 180)
-    expect(Array.from(herdingSelect(x, 0, 2, new Float64Array(4).fill(1), 1))).toEqual([1, 3])
+    expect(Array.from(herdingSelect(x, 0, 2, new Float64Array(4).fill(1), 1, Int32Array.of(0, 1, 2, 3)))).toEqual([1, 3])
     x.dispose()
   })
 
   it("UHerding's weights move the choice: weights (1, 1, 2, 0) → 10°, then 20° rather than 180°", () => {
     const x = angles(0, 10, 20, 180)
-    expect(Array.from(herdingSelect(x, 0, 2, Float64Array.of(1, 1, 2, 0), 1))).toEqual([1, 2])
+    expect(Array.from(herdingSelect(x, 0, 2, Float64Array.of(1, 1, 2, 0), 1, Int32Array.of(0, 1, 2, 3)))).toEqual([1, 2])
     x.dispose()
   })
 
   it("counts the labelled set's coverage: with 10° labelled, 180° comes first", () => {
     const x = angles(10, 0, 20, 180)
-    expect(herdingSelect(x, 1, 1, new Float64Array(4).fill(1), 1)[0]).toBe(2) // row 3 − 1 labelled
+    expect(herdingSelect(x, 1, 1, new Float64Array(4).fill(1), 1, Int32Array.of(0, 1, 2, 3))[0]).toBe(2) // row 3 − 1 labelled
     x.dispose()
   })
 

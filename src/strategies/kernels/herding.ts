@@ -9,10 +9,10 @@ import { centringOffsetOf } from "./distances.js"
  * Σ_j w_j · max over chosen s of K(x_s, x_j), K(x, y) = exp(−‖x − y‖² / h²) (the authors' RBF
  * kernel), starting from the labelled set's coverage: `want` times, the untaken candidate with the
  * largest gain Σ_j w_j · max(0, K(x_i, x_j) − m_j) is taken, m_j its coverage so far (ties: the
- * lower index). The rows are L2-normalised first, as the authors' features are. The N × N kernel
+ * lower `rank`). The rows are L2-normalised first, as the authors' features are. The N × N kernel
  * is held in memory (N² floats), as the authors hold it. Returns candidate positions.
  */
-export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, weight: Float64Array, bandwidth: number): Int32Array => {
+export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, weight: Float64Array, bandwidth: number, rank: Int32Array): Int32Array => {
   const N = x.shape[0]
   if (N * N > maxKernelEntries) throw new RangeError(`herding holds an N × N kernel: ${N} points are too many (at most ${Math.floor(Math.sqrt(maxKernelEntries))}); give --pool_subset`)
   const K = new Float32Array(N * N)
@@ -43,7 +43,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
         const g = K[row + j] - covered[j]
         if (g > 0) gain += weight[j] * g
       }
-      if (gain > bestGain) {
+      if (gain > bestGain || (gain === bestGain && rank[i] < rank[best])) {
         best = i
         bestGain = gain
       }
