@@ -72,7 +72,12 @@ const options = {
   optimizer: choiceFlag("optimizer", "optimizer (default: the model's: sgd for dalmax-cifar, else adam)", ["adam", "sgd"], "adam"),
   momentum: numberFlag("momentum", "SGD momentum, below 1 (default: the model's, 0.3 for dalmax-cifar, else 0)"),
   weightDecay: numberFlag("weight_decay", "weight-decay constant c (gal-cnn: L2 c / N_train on the first dense layer, c = 3.5 in Gal et al.'s code)"),
-  initial: choiceFlag("initial", "how the initial labels are drawn", ["random", "balanced"], "random"),
+  initial: choiceFlag(
+    "initial",
+    "how the initial labels are drawn: at random, class-balanced (reads the labels, as the papers' seed sets), or label-free from the features (a backbone's embeddings when one is set) by typiclust, probcover or kmeans",
+    ["random", "balanced", "typiclust", "probcover", "kmeans"],
+    "random"
+  ),
   warmStart: Options.boolean("warm_start").pipe(
     Options.withAlias("warm-start"),
     Options.withDescription("start each round from the previous round's weights (default: fresh seeded weights)")

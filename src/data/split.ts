@@ -3,7 +3,7 @@ import type { RandomStream } from "../runtime/random.js"
 import { type Dataset, size, take } from "./dataset.js"
 import { DataConfigError } from "./errors.js"
 
-export type InitialSelection = "random" | "balanced"
+export type InitialSelection = "random" | "balanced" | "typiclust" | "probcover" | "kmeans"
 
 /**
  * The initial labelled set: `k` indices drawn from `candidates`, uniformly (`random`) or with
@@ -25,6 +25,7 @@ export const initialIndices = (
     const all = new Int32Array(y.length)
     for (let i = 0; i < y.length; i++) all[i] = i
     if (mode === "random") return Effect.succeed(rng.sample(all, k))
+    if (mode !== "balanced") return Effect.fail(new DataConfigError({ message: `initial selection '${mode}' needs the examples' features: coldStartIndices` }))
     const byClass: Array<Array<number>> = Array.from({ length: numClasses }, () => [])
     for (const i of rng.permutation(y.length)) byClass[y[i]].push(i)
     const quota = new Int32Array(numClasses).fill(Math.floor(k / numClasses))

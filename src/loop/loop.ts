@@ -1,11 +1,12 @@
 import { Effect } from "effect"
 import type { DatasetSplits } from "../data/dataset.js"
-import { numClasses, size } from "../data/dataset.js"
+import { featureSize, numClasses, size } from "../data/dataset.js"
 import { DataConfigError } from "../data/errors.js"
 import { labelIndices, poolFromLabeled, unlabeledCount, unlabeledIndices, type Pool } from "../data/pool.js"
 import { type InitialSelection, initialIndices } from "../data/split.js"
 import type { ReportError } from "../report/errors.js"
 import { Rng } from "../runtime/rng.js"
+import { coldStartIndices } from "../strategies/cold-start.js"
 import { timedSeconds } from "../runtime/timing.js"
 import { poolExhausted } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
@@ -82,7 +83,12 @@ export const runLoop = (
         return labelIndices(pool, indices)
       })
 
-    const initial = yield* initialIndices(train.y, classes, config.nInitLabeled, config.initialSelection, rng.stream("initial"))
+    const initial =
+      config.initialSelection === "random" || config.initialSelection === "balanced"
+        ? yield* initialIndices(train.y, classes, config.nInitLabeled, config.initialSelection, rng.stream("initial"))
+        : config.nInitLabeled > size(train)
+          ? yield* new DataConfigError({ message: `n_init_labeled must be in 0..${size(train)}, got ${config.nInitLabeled}` })
+          : coldStartIndices(train.x, size(train), featureSize(train), config.nInitLabeled, config.initialSelection, classes, rng.stream("initial"))
     const stopSet = rng.stream("stop-set").sample(unlabeledIndices(poolFromLabeled(size(train), initial)), config.stopSetSize ?? 2000).sort()
     let pool: Pool
     let state = stopping.initial

@@ -31,7 +31,7 @@ export const ExperimentSpec = Schema.Struct({
   /** Default: the dataset's own (CIFAR10: dalmax-cifar), else mlp. */
   model: Schema.optional(Schema.String),
   nInitLabeled: Schema.optionalWith(NonNegativeInt, { default: () => 100 }),
-  initialSelection: Schema.optionalWith(Schema.Literal("random", "balanced"), { default: () => "random" as const }),
+  initialSelection: Schema.optionalWith(Schema.Literal("random", "balanced", "typiclust", "probcover", "kmeans"), { default: () => "random" as const }),
   nQuery: Schema.optionalWith(PositiveInt, { default: () => 100 }),
   nRound: Schema.optionalWith(NonNegativeInt, { default: () => 10 }),
   seed: Schema.optionalWith(Seed, { default: () => 1 }),

@@ -113,3 +113,21 @@ describe("a validation set", () => {
     }).pipe(Effect.provide(env))
   )
 })
+
+describe("a label-free first batch (--initial typiclust | probcover | kmeans)", () => {
+  it.effect("chooses the initial labels from the features, the same for one seed, and runs on from them", () =>
+    Effect.gen(function* () {
+      const small = { ...spec, nTrain: 600, nTest: 100, nInitLabeled: 10, nQuery: 10, nRound: 1, epochs: 1 }
+      const initialOf = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")).rounds[0].labeled
+      for (const initialSelection of ["typiclust", "probcover", "kmeans"] as const) {
+        const [a, b] = [tmp(), tmp()]
+        yield* runExperiment({ ...small, initialSelection }, { out: a })
+        yield* runExperiment({ ...small, initialSelection }, { out: b })
+        expect(readFileSync(join(a, "results.csv"), "utf8")).toBe(readFileSync(join(b, "results.csv"), "utf8"))
+        expect(JSON.parse(readFileSync(join(a, "spec.json"), "utf8")).initialSelection).toBe(initialSelection)
+        expect(readFileSync(join(a, "results.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[1])).toEqual(["10", "20"])
+        expect(initialOf(a)).toBe(10)
+      }
+    }).pipe(Effect.provide(env))
+  )
+})

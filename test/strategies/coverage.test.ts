@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
 import { ballGraph, purityDelta } from "../../src/strategies/kernels/ball-graph.js"
 import { findStrategy } from "../../src/strategies/catalogue.js"
+import { coldStartIndices, coldStarts } from "../../src/strategies/cold-start.js"
 import { herdingSelect } from "../../src/strategies/kernels/herding.js"
 import { greedyCoverage, probCoverSelect } from "../../src/strategies/probcover.js"
 import { leastLabelledDistance, marginUncertainty } from "../../src/strategies/uherding.js"
@@ -119,5 +120,16 @@ describe("herding (MaxHerding, UHerding)", () => {
       expect(Array.from(picked).map((i) => Math.floor(i / 10)).sort()).toEqual([0, 1, 2])
     }
     tf.dispose([embeddings, labeledEmbeddings, probabilities])
+  })
+})
+
+describe("cold start: a label-free first batch from the features", () => {
+  it("typiclust, probcover and kmeans each take one example from each of three blobs", () => {
+    const r = RandomStream.make(6)
+    const x = Float32Array.from({ length: 90 * 2 }, (_, i) => 50 * (Math.floor(i / 60) % 3) * (i % 2 === 0 ? 1 : -1) + 3 * r.next())
+    for (const mode of coldStarts) {
+      const picked = Array.from(coldStartIndices(x, 90, 2, 3, mode, 3, RandomStream.make(2)))
+      expect(new Set(picked.map((i) => Math.floor(i / 30)))).toEqual(new Set([0, 1, 2]))
+    }
   })
 })
