@@ -12,6 +12,8 @@ export const strategiesCommand = Command.make("strategies", {}, () =>
           `${s.doc.direction ? `\n  direction: ${s.doc.direction}` : ""}` +
           `${s.needs.length ? `\n  needs: ${s.needs.join(", ")}` : ""}\n  ${s.doc.citation}`
       )
-      .join("\n")
+      .join("\n") +
+      "\n\nComposed: S1*w1+S2*w2 (scored strategies, by percentile rank); balanced(S) (S's order in equal shares of the" +
+      "\npredicted classes, as small-text's ClassBalancer); subsample(S,m) (S on m seeded random candidates)."
   )
 ).pipe(Command.withDescription("List the query strategies with their rules, directions, needs and citations."))

@@ -1,4 +1,5 @@
 import { badge } from "./badge.js"
+import { balanced } from "./balanced.js"
 import { bald } from "./bald.js"
 import { batchbald } from "./batchbald.js"
 import { clusterMargin } from "./cluster-margin.js"
@@ -20,6 +21,7 @@ import { probcover } from "./probcover.js"
 import { random } from "./random.js"
 import { softmax } from "./softmax.js"
 import { softrank } from "./softrank.js"
+import { subsample } from "./subsample.js"
 import { isScored, type Strategy } from "./strategy.js"
 import { typiclust } from "./typiclust.js"
 import { uherding } from "./uherding.js"
@@ -63,11 +65,24 @@ const findNamed = (name: string, catalogue: ReadonlyArray<Strategy>): Strategy |
 
 /**
  * The strategy with this name or alias (exact, then case-insensitive). A weighted combination of
- * scored strategies is written `entropy*0.7+bald*0.3` (a missing weight is 1).
+ * scored strategies is written `entropy*0.7+bald*0.3` (a missing weight is 1); the wrappers
+ * `balanced(S)` (class-balanced queries) and `subsample(S,m)` (S on m random candidates) take
+ * any strategy written this way.
  */
 export const findStrategy = (name: string, catalogue: ReadonlyArray<Strategy> = strategyCatalogue): Strategy | undefined => {
   const named = findNamed(name, catalogue)
-  if (named !== undefined || !/[+*]/.test(name)) return named
+  if (named !== undefined) return named
+  const wrapper = /^\s*(balanced|subsample)\((.+)\)\s*$/i.exec(name)
+  if (wrapper !== null) {
+    if (wrapper[1].toLowerCase() === "balanced") {
+      const inner = findStrategy(wrapper[2], catalogue)
+      return inner && balanced(inner)
+    }
+    const split = /^(.+),\s*(\d+)\s*$/.exec(wrapper[2])
+    const inner = split === null ? undefined : findStrategy(split[1], catalogue)
+    return inner && Number(split![2]) > 0 ? subsample(inner, Number(split![2])) : undefined
+  }
+  if (!/[+*]/.test(name)) return named
   const parts = name.split("+").map((term) => {
     const [n, w, ...rest] = term.trim().split("*")
     const strategy = findNamed(n.trim(), catalogue)

@@ -45,6 +45,52 @@ describe.each(strategyCatalogue.map((s) => [s.name, s] as const))("strategy %s o
   for (const law of strategyLaws(strategy, { numRuns })) it(law.name, law.check)
 })
 
+describe.each(["balanced(entropy)", "balanced(coreset)", "subsample(bald,5)", "subsample(badge,4)"].map((n) => [n, findStrategy(n)!] as const))(
+  "wrapper %s obeys the laws of deal/testing",
+  (_, strategy) => {
+    for (const law of strategyLaws(strategy, { numRuns: 15 })) it(law.name, law.check)
+  }
+)
+
+describe("the wrappers balanced and subsample", () => {
+  // probabilities: candidates 0–3 predicted class 0 (the four most uncertain), 4–5 class 1
+  const probabilities = () => tf.tensor2d([[0.5, 0.5], [0.52, 0.48], [0.55, 0.45], [0.6, 0.4], [0.1, 0.9], [0.3, 0.7]])
+  const candidates = Int32Array.of(10, 11, 12, 13, 14, 15)
+
+  it("balanced(entropy), worked by hand: k = 2 takes the most uncertain of each predicted class, 10 then 15", () => {
+    const p = tf.tensor2d([[0.5, 0.5], [0.52, 0.48], [0.55, 0.45], [0.6, 0.4], [0.1, 0.9], [0.3, 0.7]]) as tf.Tensor2D
+    const picked = findStrategy("balanced(entropy)")!.select({ candidates, k: 2, probabilities: p, rng: RandomStream.make(1) })
+    expect(Array.from(picked).sort()).toEqual([10, 15])
+    // plain entropy takes 10 and 11, both class 0
+    expect(Array.from(findStrategy("entropy")!.select({ candidates, k: 2, probabilities: p, rng: RandomStream.make(1) })).sort()).toEqual([10, 11])
+    p.dispose()
+  })
+
+  it("balanced leaves a short class's share to the base order: k = 4 with two of class 1 → 10, 11 and 14, 15", () => {
+    const p = probabilities()
+    const picked = findStrategy("balanced(entropy)")!.select({ candidates, k: 4, probabilities: p, rng: RandomStream.make(1) })
+    expect(Array.from(picked).sort()).toEqual([10, 11, 14, 15])
+    p.dispose()
+  })
+
+  it("subsample(entropy,3) queries within 3 seeded random candidates only, the most uncertain of them", () => {
+    const p = probabilities()
+    const rng = RandomStream.make(4)
+    const subset = Array.from(RandomStream.make(4).sample(Int32Array.from({ length: 6 }, (_, i) => i), 3)).sort()
+    const picked = findStrategy("subsample(entropy,3)")!.select({ candidates, k: 1, probabilities: p, rng })
+    expect(subset.map((i) => candidates[i])).toContain(picked[0])
+    expect(picked[0]).toBe(candidates[Math.min(...subset)]) // rows are ordered from most to least uncertain
+    p.dispose()
+  })
+
+  it("parses nested wrappers and refuses malformed ones", () => {
+    expect(findStrategy("balanced(subsample(margin, 100))")?.name).toBe("balanced(subsample(margin,100))")
+    expect(findStrategy("subsample(coreset)")).toBeUndefined()
+    expect(findStrategy("subsample(coreset,0)")).toBeUndefined()
+    expect(findStrategy("balanced(nope)")).toBeUndefined()
+  })
+})
+
 describe("uncertainty scores", () => {
   const score = (f: (p: tf.Tensor2D) => tf.Tensor1D, rows: Array<Array<number>>) =>
     Array.from(tf.tidy(() => f(tf.tensor2d(rows)).dataSync()))

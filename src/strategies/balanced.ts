@@ -1,0 +1,67 @@
+import * as tf from "@tensorflow/tfjs-core"
+import { tidyValue } from "../runtime/tidy-value.js"
+import { type ScoredStrategy, type Strategy, isScored, required, unionNeeds } from "./strategy.js"
+
+/**
+ * Class-balanced queries — a wrapper any strategy composes with, as small-text's `ClassBalancer`
+ * (Schröder et al. 2023, "small-text: Active Learning for Text Classification in Python", EACL).
+ * Rule: the base strategy's order (its score for a scored one; otherwise its selection of
+ * C·k candidates, in the order it chose them), taken class by predicted class so that each
+ * class gets ⌊k/C⌋ (the remainder to seeded classes); a class with too few candidates leaves its
+ * share to the base order.
+ * Direction: the base strategy's, within each predicted class.
+ */
+export const balanced = (base: Strategy): Strategy => ({
+  name: `balanced(${base.name})`,
+  aliases: [],
+  doc: {
+    rule: `${base.name}'s order, taken in equal shares of the predicted classes`,
+    citation: "small-text's ClassBalancer (Schröder et al. 2023, EACL)",
+    direction: `${base.doc.direction ?? "the base strategy's"}, within each predicted class`
+  },
+  needs: unionNeeds(base.needs, ["probabilities"]),
+  select: (input) => {
+    const p = required(input, "probabilities", `balanced(${base.name})`)
+    const [n, C] = p.shape
+    const want = Math.min(Math.max(0, input.k), n)
+    const predicted = tidyValue(() => tf.argMax(p, 1).dataSync() as Int32Array)
+    const order = baseOrder(base, input, n, C * want)
+    const quota = new Int32Array(C).fill(Math.floor(want / C))
+    for (const c of input.rng.sample(Int32Array.from({ length: C }, (_, c) => c), want % C)) quota[c]++
+    const out: Array<number> = []
+    const taken = new Uint8Array(n)
+    for (const i of order) {
+      if (out.length === want) break
+      if (quota[predicted[i]] > 0) {
+        quota[predicted[i]]--
+        taken[i] = 1
+        out.push(i)
+      }
+    }
+    for (const i of order) {
+      if (out.length === want) break
+      if (taken[i] === 0) {
+        taken[i] = 1
+        out.push(i)
+      }
+    }
+    return Int32Array.from(out, (i) => input.candidates[i])
+  }
+})
+
+/**
+ * Candidate positions in the order `base` would query them: every candidate by score for a scored
+ * strategy, else its selection of `count` (positions found by value in the sorted candidates).
+ */
+const baseOrder = (base: Strategy, input: Parameters<Strategy["select"]>[0], n: number, count: number): Int32Array => {
+  if (isScored(base)) {
+    const s = (base as ScoredStrategy).score(input)
+    const key = (i: number) => (Number.isNaN(s[i]) ? Number.NEGATIVE_INFINITY : base.direction === "highest" ? s[i] : -s[i])
+    const rank = input.rng.permutation(n)
+    const tie = new Int32Array(n)
+    rank.forEach((p, r) => (tie[p] = r))
+    return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key(b) - key(a) || tie[a] - tie[b])
+  }
+  const position = new Map(Array.from(input.candidates, (c, i) => [c, i]))
+  return Int32Array.from(base.select({ ...input, k: Math.min(n, count) }), (c) => position.get(c)!)
+}
