@@ -9,6 +9,7 @@ import { deepfool } from "./deepfool.js"
 import { bim } from "./bim.js"
 import { entropy } from "./entropy.js"
 import { entropyDropout } from "./entropy-dropout.js"
+import { epig } from "./epig.js"
 import { kmeansSampling } from "./kmeans.js"
 import { leastConfidence } from "./least-confidence.js"
 import { leastConfidenceDropout } from "./least-confidence-dropout.js"
@@ -40,6 +41,7 @@ export const strategyCatalogue: ReadonlyArray<Strategy> = [
   meanStd,
   bald,
   batchbald(),
+  epig(),
   power,
   softmax,
   softrank,
