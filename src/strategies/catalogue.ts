@@ -6,6 +6,7 @@ import { clusterMargin } from "./cluster-margin.js"
 import { weightedCombination } from "./combination.js"
 import { coreset } from "./coreset.js"
 import { deepfool } from "./deepfool.js"
+import { dropquery } from "./dropquery.js"
 import { bim } from "./bim.js"
 import { entropy } from "./entropy.js"
 import { entropyDropout } from "./entropy-dropout.js"
@@ -52,6 +53,7 @@ export const strategyCatalogue: ReadonlyArray<Strategy> = [
   probcover(),
   maxherding(),
   uherding(),
+  dropquery(),
   clusterMargin(),
   deepfool(),
   bim()
