@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, pairwiseSquaredDistances, productColumns, squaredDistancesToRow } from "./kernels/distances.js"
+import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, type ProductColumns, productColumns, squaredDistancesToRow } from "./kernels/distances.js"
+import { nearestCentres } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
@@ -94,41 +95,61 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
   const budget = options.budget ?? defaultDistanceBudget
   const rank = tieBreakRanks(n, rng)
   const taken = new Uint8Array(n)
-  const offset = tf.tensor1d(centringOffsetOf(x))
-  const centred = tf.tidy(() => tf.sub(x, offset))
+  const offset = centringOffsetOf(x)
+  const centred = tf.tidy(() => tf.sub(x, tf.tensor1d(offset)) as tf.Tensor2D)
   try {
     const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
-    const minDist = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
-    // from the labelled set, in blocks of centres
-    const block = Math.max(1, Math.floor(budget / n))
-    for (let c0 = 0; c0 < m; c0 += block) {
-      const c1 = Math.min(m, c0 + block)
-      const nearest = tidyValue(() => {
-        const c = tf.sub(tf.slice(centres, [c0, 0], [c1 - c0, -1]), offset)
-        return tf.min(pairwiseSquaredDistances(centred, c, tf.tensor1d(norms)), 1).dataSync() as Float32Array
-      })
-      for (let i = 0; i < n; i++) minDist[i] = Math.min(minDist[i], nearest[i])
-    }
+    // from the labelled set: products with the centres, in blocks of rows
+    const labelled = tidyValue(() => tf.sub(centres, tf.tensor1d(offset)).dataSync() as Float32Array)
+    const minDist = m === 0 ? new Float64Array(n).fill(Number.POSITIVE_INFINITY) : nearestCentres(centred, norms, labelled, m, budget, false).distance
     // the speculative columns: products with the B farthest untaken rows, read back together
     // (8 columns cost about what one does: reading the pool once is the price)
     const B = Math.max(1, Math.min(8, want - 1, Math.floor(budget / n)))
     const columns = productColumns(centred, norms)
     let rows: Int32Array = new Int32Array(0)
-    let column: (j: number) => Float64Array = () => new Float64Array(0)
-    greedySelect(out, minDist, taken, rank, (c) => {
+    let block: ProductColumns | undefined
+    let c = farthestUntaken(minDist, taken, rank)
+    for (let s = 0; s < want; s++) {
+      out[s] = c
+      taken[c] = 1
+      minDist[c] = -1 // a centre: never the farthest again, and never updated (distances are ≥ 0)
+      if (s === want - 1) break
       let j = rows.indexOf(c)
-      if (j < 0) {
+      if (j < 0 || block === undefined) {
         rows = farthestRows(minDist, taken, rank, B, c)
-        column = columns(rows)
+        block = columns(rows)
         j = 0
       }
-      return column(j)
-    })
+      // one pass: the running minima from the new centre's column, and the next farthest row
+      const { products, width } = block
+      const own = norms[c]
+      let next = -1
+      let farthest = -1
+      for (let i = 0; i < n; i++) {
+        const v = norms[i] + own - 2 * products[i * width + j]
+        if (v < minDist[i]) minDist[i] = v > 0 ? v : 0
+        const d = minDist[i]
+        if (d > farthest || (d === farthest && rank[i] < rank[next])) {
+          farthest = d
+          next = i
+        }
+      }
+      c = next
+    }
     return out
   } finally {
     centred.dispose()
-    offset.dispose()
   }
+}
+
+/** The untaken row farthest from its centres (ties: the lower rank). */
+const farthestUntaken = (minDist: Float64Array, taken: Uint8Array, rank: Int32Array): number => {
+  let best = -1
+  for (let i = 0; i < minDist.length; i++) {
+    if (taken[i] !== 0) continue
+    if (best < 0 || minDist[i] > minDist[best] || (minDist[i] === minDist[best] && rank[i] < rank[best])) best = i
+  }
+  return best
 }
 
 /**
@@ -137,16 +158,8 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
  */
 const greedySelect = (out: Int32Array, minDist: Float64Array, taken: Uint8Array, rank: Int32Array, distancesTo: (c: number) => ArrayLike<number>): void => {
   const n = minDist.length
-  const farthest = () => {
-    let best = -1
-    for (let i = 0; i < n; i++) {
-      if (taken[i] !== 0) continue
-      if (best < 0 || minDist[i] > minDist[best] || (minDist[i] === minDist[best] && rank[i] < rank[best])) best = i
-    }
-    return best
-  }
   for (let s = 0; s < out.length; s++) {
-    const c = farthest()
+    const c = farthestUntaken(minDist, taken, rank)
     out[s] = c
     taken[c] = 1
     if (s === out.length - 1) break

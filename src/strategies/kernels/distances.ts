@@ -90,29 +90,42 @@ const roundedOffset = (mean: ArrayLike<number>, sd: ArrayLike<number>): Float32A
 export const pairwiseSquaredDistances = (a: tf.Tensor, b: tf.Tensor, aNorms: tf.Tensor = tf.sum(tf.square(a), 1)): tf.Tensor =>
   tf.relu(tf.add(tf.sub(tf.expandDims(aNorms, 1), tf.mul(2, tf.matMul(a, b, false, true))), tf.sum(tf.square(b), 1)))
 
+/** Products of a pool with a few of its rows (`productColumns`). */
+export interface ProductColumns {
+  /** pool · pool[rows]ᵀ [n × width], row-major. */
+  readonly products: Float32Array
+  readonly width: number
+  /** ‖pool_i − pool_rows[j]‖² for every i, clamped at 0 (into memory the next call reuses). */
+  readonly distances: (j: number) => Float64Array
+}
+
 /**
  * Squared distances of every row of `pool` [n × d] (centred, see `centringOffset`) to a few of
- * its rows, from one product pool · pool[rows]ᵀ: `productColumns(pool, norms)(rows)(j)` is
- * ‖pool_i − pool_rows[j]‖² for every i, clamped at 0, `norms` the rows' squared norms. A product
- * of a few columns costs about what one does (reading the pool is the price), which is why
- * k-center greedy and k-means++ ask for several at once. The products and the column returned
- * live in memory the next call reuses.
+ * its rows, from one product pool · pool[rows]ᵀ: `productColumns(pool, norms)(rows).distances(j)`
+ * is ‖pool_i − pool_rows[j]‖² for every i, `norms` the rows' squared norms. A product of a few
+ * columns costs about what one does (reading the pool is the price), which is why k-center
+ * greedy and k-means++ ask for several at once. The products live in memory the next call reuses.
  */
 export const productColumns = (pool: tf.Tensor, norms: ArrayLike<number>) => {
   const n = pool.shape[0]
   let products = new Float32Array(0)
   const dist = new Float64Array(n)
-  return (rows: Int32Array) => {
+  return (rows: Int32Array): ProductColumns => {
     const width = rows.length
     if (products.length < n * width) products = new Float32Array(n * width)
     tidyValue(() => readInto(tf.matMul(pool, tf.gather(pool, tf.tensor1d(rows, "int32")), false, true), products))
-    return (j: number): Float64Array => {
-      const c = norms[rows[j]]
-      for (let i = 0; i < n; i++) {
-        const v = norms[i] + c - 2 * products[i * width + j]
-        dist[i] = v > 0 ? v : 0
+    const block = products
+    return {
+      products: block,
+      width,
+      distances: (j) => {
+        const c = norms[rows[j]]
+        for (let i = 0; i < n; i++) {
+          const v = norms[i] + c - 2 * block[i * width + j]
+          dist[i] = v > 0 ? v : 0
+        }
+        return dist
       }
-      return dist
     }
   }
 }

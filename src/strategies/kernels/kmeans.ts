@@ -152,7 +152,8 @@ export const kmeansOnBackend = (pool: tf.Tensor2D, k: number, rng: RandomStream,
   const centred = tf.tidy(() => tf.sub(pool, tf.tensor1d(offset)) as tf.Tensor2D)
   try {
     const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
-    const seeds = dSquaredSeeds(n, kk, rng, productColumns(centred, norms))
+    const columns = productColumns(centred, norms)
+    const seeds = dSquaredSeeds(n, kk, rng, (rows) => columns(rows).distances)
     const rowsOf = (rows: ArrayLike<number>) => tidyValue(() => tf.gather(centred, tf.tensor1d(Int32Array.from(rows), "int32")).dataSync() as Float32Array)
     const sumsOf = (assignment: Int32Array) =>
       Float64Array.from(tidyValue(() => tf.unsortedSegmentSum(centred, tf.tensor1d(assignment, "int32"), kk).dataSync() as Float32Array))
@@ -167,8 +168,9 @@ export const kmeansOnBackend = (pool: tf.Tensor2D, k: number, rng: RandomStream,
  * For every row of `centred` [n × d] (on the backend), its nearest of the `k` centres [k × d] (in
  * the same coordinates) and the squared distance to it, ‖x‖² (`norms`) + min over c of
  * (‖c‖² − 2·x·c), clamped at 0: products in blocks of rows whose scores stay under `budget` floats.
+ * With `which` false only the distances are computed (`nearest` is left 0).
  */
-export const nearestCentres = (centred: tf.Tensor2D, norms: ArrayLike<number>, centres: ArrayLike<number>, k: number, budget = defaultDistanceBudget) => {
+export const nearestCentres = (centred: tf.Tensor2D, norms: ArrayLike<number>, centres: ArrayLike<number>, k: number, budget = defaultDistanceBudget, which = true) => {
   const [n, d] = centred.shape
   const nearest = new Int32Array(n)
   const distance = new Float64Array(n)
@@ -177,7 +179,7 @@ export const nearestCentres = (centred: tf.Tensor2D, norms: ArrayLike<number>, c
     const r1 = Math.min(n, r0 + block)
     tidyValue(() => {
       const scores = centreScores(tf.slice(centred, [r0, 0], [r1 - r0, -1]), centres, k, d)
-      readInto(tf.argMin(scores, 1), nearest.subarray(r0, r1))
+      if (which) readInto(tf.argMin(scores, 1), nearest.subarray(r0, r1))
       readInto(tf.min(scores, 1), distance.subarray(r0, r1))
     })
   }

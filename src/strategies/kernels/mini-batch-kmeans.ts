@@ -102,7 +102,8 @@ const seedCentres = (centred: tf.Tensor2D, norms: Float32Array, initSize: number
   const subset = rng.sample(Int32Array.from({ length: n }, (_, i) => i), initSize)
   return tidyValue(() => {
     const rows = tf.gather(centred, tf.tensor1d(subset, "int32"))
-    const seeds = dSquaredSeeds(initSize, k, rng, productColumns(rows, Float32Array.from(subset, (i) => norms[i])))
+    const columns = productColumns(rows, Float32Array.from(subset, (i) => norms[i]))
+    const seeds = dSquaredSeeds(initSize, k, rng, (r) => columns(r).distances)
     return Float64Array.from(tf.gather(rows, tf.tensor1d(seeds, "int32")).dataSync() as Float32Array)
   })
 }
