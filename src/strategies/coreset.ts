@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, type ProductColumns, productColumns, squaredDistancesToRow } from "./kernels/distances.js"
+import { centringOffsetOf, defaultDistanceBudget, minSquaredDistances, type ProductColumns, productColumns, rowSquaredNormsOf, squaredDistancesToRow } from "./kernels/distances.js"
 import { nearestCentres } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
@@ -98,7 +98,7 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
   const offset = centringOffsetOf(x)
   const centred = tf.tidy(() => tf.sub(x, tf.tensor1d(offset)) as tf.Tensor2D)
   try {
-    const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
+    const norms = rowSquaredNormsOf(centred)
     // from the labelled set: products with the centres, in blocks of rows
     const labelled = tidyValue(() => tf.sub(centres, tf.tensor1d(offset)).dataSync() as Float32Array)
     const minDist = m === 0 ? new Float64Array(n).fill(Number.POSITIVE_INFINITY) : nearestCentres(centred, norms, labelled, m, budget, false).distance

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { type BallGraph, ballGraph, purityDelta } from "./kernels/ball-graph.js"
-import { centringOffsetOf } from "./kernels/distances.js"
+import { centringOffsetOf, rowSquaredNormsOf } from "./kernels/distances.js"
 import { kmeansOnBackend } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
@@ -55,7 +55,7 @@ export const probCoverSelect = (x: tf.Tensor2D, labeled: number, k: number, rng:
   if (want <= 0) return new Int32Array(0)
   const centred = tf.tidy(() => tf.sub(x, tf.tensor1d(centringOffsetOf(x))) as tf.Tensor2D)
   try {
-    const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
+    const norms = rowSquaredNormsOf(centred)
     const delta = options.delta ?? purityDelta(centred, norms, kmeansOnBackend(x, Math.max(1, options.clusters ?? 2), rng).assignment, options.purity ?? 0.95)
     return greedyCoverage(ballGraph(centred, norms, delta), labeled, want, tieBreakRanks(N, rng))
   } finally {

@@ -67,12 +67,49 @@ export const centringOffset = (x: Float32Array, n: number, d: number): Float32Ar
 }
 
 /**
- * The offset for rows held by the backend, `x` [n × d]: their column means, as one product
- * 1ᵀ·x / n (tfjs reduces a leading axis through a transpose of the whole pool). Not rounded:
- * the product path is for large pools of real embeddings, not grids of integers.
+ * The offset for rows held by the backend, `x` [n × d]: their column means, as products
+ * 1ᵀ·x / n a block of rows at a time (tfjs reduces a leading axis through a transpose of the
+ * whole pool). Not rounded: the product path is for large pools of real embeddings, not grids
+ * of integers.
  */
-export const centringOffsetOf = (x: tf.Tensor2D): Float32Array =>
-  tidyValue(() => tf.div(tf.matMul(tf.ones([1, x.shape[0]]), x), Math.max(1, x.shape[0])).dataSync() as Float32Array)
+export const centringOffsetOf = (x: tf.Tensor2D, budget = defaultDistanceBudget): Float32Array => {
+  const [n, d] = x.shape
+  const sums = new Float64Array(d)
+  forEachRowBlock(x, budget, (block, rows) => {
+    const s = tidyValue(() => tf.matMul(tf.ones([1, rows]), block).dataSync() as Float32Array)
+    for (let j = 0; j < d; j++) sums[j] += s[j]
+  })
+  return Float32Array.from(sums, (v) => v / Math.max(1, n))
+}
+
+/** The squared norm of each row of `x` [n × d] on the backend, a block of rows at a time. */
+export const rowSquaredNormsOf = (x: tf.Tensor2D, budget = defaultDistanceBudget): Float32Array => {
+  const out = new Float32Array(x.shape[0])
+  let r0 = 0
+  forEachRowBlock(x, budget, (block, rows) => {
+    tidyValue(() => readInto(tf.sum(tf.square(block), 1), out.subarray(r0, r0 + rows)))
+    r0 += rows
+  })
+  return out
+}
+
+/**
+ * `visit(block, rows)` for consecutive blocks of rows of `x` [n × d] of at most `budget` floats
+ * (each block freed after its visit): pool-wide reductions without a pool-sized temporary.
+ */
+const forEachRowBlock = (x: tf.Tensor2D, budget: number, visit: (block: tf.Tensor2D, rows: number) => void): void => {
+  const [n, d] = x.shape
+  const rows = Math.max(1, Math.floor(budget / Math.max(1, d)))
+  for (let r0 = 0; r0 < n; r0 += rows) {
+    const r1 = Math.min(n, r0 + rows)
+    const block = tf.slice(x, [r0, 0], [r1 - r0, d])
+    try {
+      visit(block, r1 - r0)
+    } finally {
+      block.dispose()
+    }
+  }
+}
 
 /** Each mean rounded to a multiple of the largest power of two not above its standard deviation (0 without spread). */
 const roundedOffset = (mean: ArrayLike<number>, sd: ArrayLike<number>): Float32Array =>

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../../runtime/random.js"
 import { tidyValue } from "../../runtime/tidy-value.js"
 import { readInto } from "../../runtime/read-into.js"
-import { centringOffsetOf, defaultDistanceBudget, nearestSquaredDistances, productColumns, squaredDistancesToRow, weightedDraw } from "./distances.js"
+import { centringOffsetOf, defaultDistanceBudget, nearestSquaredDistances, productColumns, rowSquaredNormsOf, squaredDistancesToRow, weightedDraw } from "./distances.js"
 
 /**
  * Seeded k-means for the clustering strategies (`kmeans` sampling, TypiClust): k-means++ seeding
@@ -151,7 +151,7 @@ export const kmeansOnBackend = (pool: tf.Tensor2D, k: number, rng: RandomStream,
   const offset = centringOffsetOf(pool)
   const centred = tf.tidy(() => tf.sub(pool, tf.tensor1d(offset)) as tf.Tensor2D)
   try {
-    const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
+    const norms = rowSquaredNormsOf(centred)
     const columns = productColumns(centred, norms)
     const seeds = dSquaredSeeds(n, kk, rng, (rows) => columns(rows).distances)
     const rowsOf = (rows: ArrayLike<number>) => tidyValue(() => tf.gather(centred, tf.tensor1d(Int32Array.from(rows), "int32")).dataSync() as Float32Array)

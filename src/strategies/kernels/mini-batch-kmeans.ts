@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../../runtime/random.js"
 import { readInto } from "../../runtime/read-into.js"
 import { tidyValue } from "../../runtime/tidy-value.js"
-import { centringOffsetOf, defaultDistanceBudget, productColumns } from "./distances.js"
+import { centringOffsetOf, defaultDistanceBudget, productColumns, rowSquaredNormsOf } from "./distances.js"
 import { centreScores, dSquaredSeeds, type KMeansResult, nearestCentres } from "./kmeans.js"
 
 /**
@@ -47,7 +47,7 @@ export const miniBatchKMeans = (pool: tf.Tensor2D, k: number, rng: RandomStream,
   // centred once (the batches are gathered from it), with every row's squared norm
   const centred = tf.tidy(() => tf.sub(pool, tf.tensor1d(offsetValues)) as tf.Tensor2D)
   try {
-    const norms = tidyValue(() => tf.sum(tf.square(centred), 1).dataSync() as Float32Array)
+    const norms = rowSquaredNormsOf(centred)
     const centres = seedCentres(centred, norms, initSize, kk, rng)
     const counts = new Float64Array(kk)
     const labels = new Int32Array(b)
