@@ -1,5 +1,9 @@
+import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
-import { rowSquaredNorms, squaredDistanceFromDots, weightedDraw } from "./kernels/distances.js"
+import { readInto } from "../runtime/read-into.js"
+import { tidyValue } from "../runtime/tidy-value.js"
+import { rowSquaredNorms, rowSquaredNormsOf, squaredDistanceFromDots } from "./kernels/distances.js"
+import { dSquaredSeeds } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
@@ -10,7 +14,8 @@ import { required, type Strategy } from "./strategy.js"
  * Rule: k-means++ seeding over the last-layer gradient embeddings at the predicted label,
  * g = (p − onehot(ŷ)) ⊗ h, so large (uncertain) and mutually distant (diverse) gradients are queried.
  * Direction: the largest gradient norm first, then D² draws away from the chosen.
- * The embeddings stay factorised; distances are computed from the two factors.
+ * The embeddings stay factorised; distances are computed from the two factors (for large pools
+ * as products on the backend, a batch of D² proposals at a time).
  */
 export const badge: Strategy = {
   name: "badge",
@@ -23,16 +28,18 @@ export const badge: Strategy = {
   needs: ["gradientEmbeddings"],
   select: (input) => {
     const { residual, features } = required(input, "gradientEmbeddings", "badge")
-    const g: FactorisedEmbeddings = {
-      n: residual.shape[0],
-      c: residual.shape[1],
-      d: features.shape[1],
-      residual: residual.dataSync() as Float32Array,
-      features: features.dataSync() as Float32Array
-    }
-    return badgeSeeds(g, input.k, input.rng).map((p) => input.candidates[p])
+    const [n, c] = residual.shape
+    const d = features.shape[1]
+    const picked =
+      n * (c + d) >= productsFrom
+        ? badgeSeedsOnBackend(residual, features, input.k, input.rng)
+        : badgeSeeds({ n, c, d, residual: residual.dataSync() as Float32Array, features: features.dataSync() as Float32Array }, input.k, input.rng)
+    return picked.map((p) => input.candidates[p])
   }
 }
+
+/** From this many multiply-adds per distance column (n·(C + d)) on, BADGE's distances are products on the backend. */
+const productsFrom = 1 << 20
 
 /**
  * Gradient embeddings g_i = r_i ⊗ h_i held in factors: residuals r [n × C] and features
@@ -71,28 +78,48 @@ export const gradientSquaredDistancesTo = (g: FactorisedEmbeddings, norms: Float
 
 /**
  * k-means++ seeding over factorised gradient embeddings, as BADGE does: the first centre is the
- * largest gradient norm (Ash et al.'s code; ties by seeded ranks), each next one a D² draw.
- * Returns k distinct positions.
+ * largest gradient norm (Ash et al.'s code; ties by seeded ranks), each next one a D² draw
+ * (`dSquaredSeeds`). Returns k distinct positions.
  */
 export const badgeSeeds = (g: FactorisedEmbeddings, k: number, rng: RandomStream): Int32Array => {
-  const want = Math.min(Math.max(0, k), g.n)
-  const out = new Int32Array(want)
-  if (want === 0) return out
   const norms = gradientSquaredNorms(g)
-  const rank = tieBreakRanks(g.n, rng)
-  let first = rank.indexOf(0)
-  for (let i = 0; i < g.n; i++) if (norms[i] > norms[first] || (norms[i] === norms[first] && rank[i] < rank[first])) first = i
-  const taken = new Uint8Array(g.n)
-  const minDist = new Float64Array(g.n).fill(Number.POSITIVE_INFINITY)
   const scratch = new Float64Array(g.n)
-  let c = first
-  for (let s = 0; s < want; s++) {
-    out[s] = c
-    taken[c] = 1
-    if (s === want - 1) break
-    gradientSquaredDistancesTo(g, norms, c, scratch)
-    for (let i = 0; i < g.n; i++) if (scratch[i] < minDist[i]) minDist[i] = scratch[i]
-    c = weightedDraw(minDist, taken, rng)
-  }
-  return out
+  return seedsFrom(norms, k, rng, (rows) => (j) => gradientSquaredDistancesTo(g, norms, rows[j], scratch))
+}
+
+/**
+ * `badgeSeeds` on factors held by the backend, residuals [n × C] and features [n × d]: the inner
+ * products of a batch of D² proposals with every row come as two products, ⟨r_i, r_c⟩ and
+ * ⟨h_i, h_c⟩, multiplied there and read back together.
+ */
+export const badgeSeedsOnBackend = (residual: tf.Tensor2D, features: tf.Tensor2D, k: number, rng: RandomStream): Int32Array => {
+  const n = residual.shape[0]
+  const r = rowSquaredNormsOf(residual)
+  const h = rowSquaredNormsOf(features)
+  const norms = Float64Array.from(r, (v, i) => v * h[i])
+  let dots = new Float32Array(0)
+  const dist = new Float64Array(n)
+  return seedsFrom(norms, k, rng, (rows) => {
+    const width = rows.length
+    if (dots.length < n * width) dots = new Float32Array(n * width)
+    tidyValue(() => {
+      const idx = tf.tensor1d(rows, "int32")
+      readInto(tf.mul(tf.matMul(residual, tf.gather(residual, idx), false, true), tf.matMul(features, tf.gather(features, idx), false, true)), dots)
+    })
+    const block = dots
+    return (j) => {
+      for (let i = 0; i < n; i++) dist[i] = squaredDistanceFromDots(norms[i], norms[rows[j]], block[i * width + j])
+      return dist
+    }
+  })
+}
+
+/** D² seeds from the largest norm (ties by seeded ranks), with the distances `columns` gives. */
+const seedsFrom = (norms: Float64Array, k: number, rng: RandomStream, columns: (rows: Int32Array) => (j: number) => ArrayLike<number>): Int32Array => {
+  const n = norms.length
+  if (Math.min(k, n) <= 0) return new Int32Array(0)
+  const rank = tieBreakRanks(n, rng)
+  let first = rank.indexOf(0)
+  for (let i = 0; i < n; i++) if (norms[i] > norms[first] || (norms[i] === norms[first] && rank[i] < rank[first])) first = i
+  return dSquaredSeeds(n, k, rng, columns, first)
 }

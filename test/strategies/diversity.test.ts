@@ -4,7 +4,7 @@ import fc from "fast-check"
 import { embeddingsOf, probabilityMatrixOf, selectOn, strategyWorld } from "deal/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
-import { badge, badgeSeeds, type FactorisedEmbeddings, gradientSquaredDistancesTo, gradientSquaredNorms } from "../../src/strategies/badge.js"
+import { badge, badgeSeeds, badgeSeedsOnBackend, type FactorisedEmbeddings, gradientSquaredDistancesTo, gradientSquaredNorms } from "../../src/strategies/badge.js"
 import { coreset, kCenterGreedy } from "../../src/strategies/coreset.js"
 import { minSquaredDistances } from "../../src/strategies/kernels/distances.js"
 import { kmeans } from "../../src/strategies/kernels/kmeans.js"
@@ -242,6 +242,20 @@ describe("badge", () => {
         expect(norms[seeds[0]]).toBe(Math.max(...norms))
       }),
       { numRuns: 100 }
+    )
+  })
+
+  it("on the backend (products of the factors, a batch of D² proposals at a time), starts from the largest gradient and never picks a point twice", () => {
+    fc.assert(
+      fc.property(sized.chain((s) => fc.tuple(factorised(s.n, s.c, s.d), fc.integer({ min: 1, max: 20 }), fc.integer())), ([g, k, seed]) => {
+        const [r, h] = [tf.tensor2d(g.residual, [g.n, g.c]), tf.tensor2d(g.features, [g.n, g.d])]
+        const seeds = badgeSeedsOnBackend(r, h, k, RandomStream.make(seed))
+        tf.dispose([r, h])
+        expect(new Set(seeds).size).toBe(Math.min(k, g.n))
+        const norms = gradientSquaredNorms(g)
+        expect(norms[seeds[0]]).toBeCloseTo(Math.max(...norms), 4)
+      }),
+      { numRuns: 50 }
     )
   })
 

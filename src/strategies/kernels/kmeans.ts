@@ -39,8 +39,8 @@ export const kmeansPlusPlusSeeds = (x: Float32Array, n: number, d: number, k: nu
 const proposalsPerBatch = 16
 
 /**
- * k-means++ seeding (Arthur & Vassilvitskii 2007) over n rows: the first seed uniform, each next
- * one a D² draw (probability ∝ squared distance to the nearest seed so far). The draws come in
+ * k-means++ seeding (Arthur & Vassilvitskii 2007) over n rows: the first seed uniform (or
+ * `first`), each next one a D² draw (probability ∝ squared distance to the nearest seed so far). The draws come in
  * batches of proposals, i.i.d. from the distances at the batch's start, each accepted with
  * probability D²now / D²then (rejection sampling: an accepted proposal is distributed exactly as
  * a D² draw from the current distances), so the distances to a batch's proposals can come from
@@ -52,7 +52,8 @@ export const dSquaredSeeds = (
   n: number,
   k: number,
   rng: RandomStream,
-  columns: (rows: Int32Array) => (j: number) => ArrayLike<number>
+  columns: (rows: Int32Array) => (j: number) => ArrayLike<number>,
+  first?: number
 ): Int32Array => {
   const want = Math.min(k, n)
   const seeds = new Int32Array(want)
@@ -64,8 +65,8 @@ export const dSquaredSeeds = (
     taken[row] = 1
     if (s < want - 1) for (let i = 0; i < n; i++) if (distances[i] < minDist[i]) minDist[i] = distances[i]
   }
-  const first = rng.int(n)
-  accept(first, columns(Int32Array.of(first))(0), 0)
+  const start = first ?? rng.int(n)
+  accept(start, columns(Int32Array.of(start))(0), 0)
   for (let s = 1; s < want; ) {
     const proposals = dSquaredProposals(minDist, taken, proposalsPerBatch, rng)
     if (proposals === undefined) {
