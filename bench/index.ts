@@ -1,5 +1,5 @@
 // `npm run bench`: deal against PyTorch on the same cores, conv kernels on wasm, a Gal CNN epoch
-// on wasm vs cpu, seconds per AL round. `npm run bench -- --quick` times cpu on one batch and
+// on wasm vs cpu, strategies at pool scale beside numpy, seconds per AL round. `npm run bench -- --quick` times cpu on one batch and
 // skips the AL rounds and PyTorch's rounds; `-- --full` runs the strategy benchmarks at the
 // issue's sizes (N = 100,000 and 1,000,000; tens of minutes); `-- --pytorch` runs only the
 // side-by-side table; `-- --webgpu` adds a Gal CNN epoch on webgpu (any adapter, even llvmpipe).
@@ -12,6 +12,7 @@ import { benchFrozenFeatures } from "./frozen-features.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
 import { benchStrategies } from "./strategies.js"
 import { benchYoungGeneration } from "./young-generation.js"
+import { benchVersusNumpy } from "./versus-numpy.js"
 import { benchVersusPytorch } from "./versus-pytorch.js"
 import { benchWebgpuEpoch } from "./webgpu-epoch.js"
 
@@ -52,6 +53,11 @@ console.log(`\nwasm (deal kernels) is ${(cpu.epoch_s / wasm.epoch_s).toFixed(1)}
 
 console.log("\n## Strategies: time and peak RSS, deal vs the straightforward implementation (`--full` for N = 100,000 / 1,000,000)\n")
 console.log(table(benchStrategies({ full: process.argv.includes("--full") })))
+
+console.log("\n## Strategies at pool scale: deal beside numpy on the same inputs and cores (seconds)\n")
+const numpy = await benchVersusNumpy()
+console.log(`peer: ${numpy.peer}; ratio = deal / numpy\n`)
+console.log(table(numpy.rows))
 
 console.log("\n## A frozen-feature round: 50,000 × 384 embeddings, 100 labels, a linear head, a query of 100 (seconds)\n")
 console.log(table(await benchFrozenFeatures()))
