@@ -95,51 +95,48 @@ export const kCenterGreedyOnBackend = (x: tf.Tensor2D, centres: tf.Tensor2D, k: 
   const budget = options.budget ?? defaultDistanceBudget
   const rank = tieBreakRanks(n, rng)
   const taken = new Uint8Array(n)
-  const offset = centringOffsetOf(x)
-  const centred = tf.tidy(() => tf.sub(x, tf.tensor1d(offset)) as tf.Tensor2D)
-  try {
-    const norms = rowSquaredNormsOf(centred)
-    // from the labelled set: products with the centres, in blocks of rows
-    const labelled = tidyValue(() => tf.sub(centres, tf.tensor1d(offset)).dataSync() as Float32Array)
-    const minDist = m === 0 ? new Float64Array(n).fill(Number.POSITIVE_INFINITY) : nearestCentres(centred, norms, labelled, m, budget, false).distance
-    // the speculative columns: products with the B farthest untaken rows, read back together
-    // (8 columns cost about what one does: reading the pool once is the price)
-    const B = Math.max(1, Math.min(8, want - 1, Math.floor(budget / n)))
-    const columns = productColumns(centred, norms)
-    let rows: Int32Array = new Int32Array(0)
-    let block: ProductColumns | undefined
-    let c = farthestUntaken(minDist, taken, rank)
-    for (let s = 0; s < want; s++) {
-      out[s] = c
-      taken[c] = 1
-      minDist[c] = -1 // a centre: never the farthest again, and never updated (distances are ≥ 0)
-      if (s === want - 1) break
-      let j = rows.indexOf(c)
-      if (j < 0 || block === undefined) {
-        rows = farthestRows(minDist, taken, rank, B, c)
-        block = columns(rows)
-        j = 0
-      }
-      // one pass: the running minima from the new centre's column, and the next farthest row
-      const { products, width } = block
-      const own = norms[c]
-      let next = -1
-      let farthest = -1
-      for (let i = 0; i < n; i++) {
-        const v = norms[i] + own - 2 * products[i * width + j]
-        if (v < minDist[i]) minDist[i] = v > 0 ? v : 0
-        const d = minDist[i]
-        if (d > farthest || (d === farthest && rank[i] < rank[next])) {
-          farthest = d
-          next = i
-        }
-      }
-      c = next
+  // distances after centring (an offset every row shares costs no precision), but without a
+  // centred copy of the pool: each block of rows, and each product column, is shifted as it is used
+  const offset = centringOffsetOf(x, budget)
+  const norms = rowSquaredNormsOf(x, budget, offset)
+  // from the labelled set: products with the centres, in blocks of rows
+  const labelled = tidyValue(() => tf.sub(centres, tf.tensor1d(offset)).dataSync() as Float32Array)
+  const minDist = m === 0 ? new Float64Array(n).fill(Number.POSITIVE_INFINITY) : nearestCentres(x, norms, labelled, m, { budget, which: false, offset }).distance
+  // the speculative columns: products with the B farthest untaken rows, read back together
+  // (8 columns cost about what one does: reading the pool once is the price)
+  const B = Math.max(1, Math.min(8, want - 1, Math.floor(budget / n)))
+  const columns = productColumns(x, norms, offset)
+  let rows: Int32Array = new Int32Array(0)
+  let block: ProductColumns | undefined
+  let c = farthestUntaken(minDist, taken, rank)
+  for (let s = 0; s < want; s++) {
+    out[s] = c
+    taken[c] = 1
+    minDist[c] = -1 // a centre: never the farthest again, and never updated (distances are ≥ 0)
+    if (s === want - 1) break
+    let j = rows.indexOf(c)
+    if (j < 0 || block === undefined) {
+      rows = farthestRows(minDist, taken, rank, B, c)
+      block = columns(rows)
+      j = 0
     }
-    return out
-  } finally {
-    centred.dispose()
+    // one pass: the running minima from the new centre's column, and the next farthest row
+    const { products, width } = block
+    const own = norms[c]
+    let next = -1
+    let farthest = -1
+    for (let i = 0; i < n; i++) {
+      const v = norms[i] + own - 2 * products[i * width + j]
+      if (v < minDist[i]) minDist[i] = v > 0 ? v : 0
+      const d = minDist[i]
+      if (d > farthest || (d === farthest && rank[i] < rank[next])) {
+        farthest = d
+        next = i
+      }
+    }
+    c = next
   }
+  return out
 }
 
 /** The untaken row farthest from its centres (ties: the lower rank). */

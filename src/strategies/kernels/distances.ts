@@ -82,12 +82,15 @@ export const centringOffsetOf = (x: tf.Tensor2D, budget = defaultDistanceBudget)
   return Float32Array.from(sums, (v) => v / Math.max(1, n))
 }
 
-/** The squared norm of each row of `x` [n × d] on the backend, a block of rows at a time. */
-export const rowSquaredNormsOf = (x: tf.Tensor2D, budget = defaultDistanceBudget): Float32Array => {
+/**
+ * The squared norm of each row of `x` [n × d] on the backend (of x − `offset` when one is given),
+ * a block of rows at a time.
+ */
+export const rowSquaredNormsOf = (x: tf.Tensor2D, budget = defaultDistanceBudget, offset?: Float32Array): Float32Array => {
   const out = new Float32Array(x.shape[0])
   let r0 = 0
   forEachRowBlock(x, budget, (block, rows) => {
-    tidyValue(() => readInto(tf.sum(tf.square(block), 1), out.subarray(r0, r0 + rows)))
+    tidyValue(() => readInto(tf.sum(tf.square(offset === undefined ? block : tf.sub(block, tf.tensor1d(offset))), 1), out.subarray(r0, r0 + rows)))
     r0 += rows
   })
   return out
@@ -129,7 +132,7 @@ export const pairwiseSquaredDistances = (a: tf.Tensor, b: tf.Tensor, aNorms: tf.
 
 /** Products of a pool with a few of its rows (`productColumns`). */
 export interface ProductColumns {
-  /** pool · pool[rows]ᵀ [n × width], row-major. */
+  /** (pool − offset) · (pool[rows] − offset)ᵀ [n × width], row-major. */
   readonly products: Float32Array
   readonly width: number
   /** ‖pool_i − pool_rows[j]‖² for every i, clamped at 0 (into memory the next call reuses). */
@@ -137,20 +140,33 @@ export interface ProductColumns {
 }
 
 /**
- * Squared distances of every row of `pool` [n × d] (centred, see `centringOffset`) to a few of
- * its rows, from one product pool · pool[rows]ᵀ: `productColumns(pool, norms)(rows).distances(j)`
- * is ‖pool_i − pool_rows[j]‖² for every i, `norms` the rows' squared norms. A product of a few
- * columns costs about what one does (reading the pool is the price), which is why k-center
+ * Squared distances of every row of `pool` [n × d] to a few of its rows, from one product with
+ * them: `productColumns(pool, norms, offset)(rows).distances(j)` is ‖pool_i − pool_rows[j]‖² for
+ * every i, `norms` the squared norms of the rows less `offset` (see `centringOffsetOf`). The pool
+ * itself need not be centred, nor copied: with c = pool_rows[j] − offset (a few rows, centred
+ * here), (x − offset)·c = x·c − offset·c, the second term one number per column; the products
+ * are of centred magnitudes, so no precision goes to an offset the rows share. A product of a
+ * few columns costs about what one does (reading the pool is the price), which is why k-center
  * greedy and k-means++ ask for several at once. The products live in memory the next call reuses.
  */
-export const productColumns = (pool: tf.Tensor, norms: ArrayLike<number>) => {
-  const n = pool.shape[0]
+export const productColumns = (pool: tf.Tensor, norms: ArrayLike<number>, offset?: Float32Array) => {
+  const [n, d] = pool.shape
   let products = new Float32Array(0)
   const dist = new Float64Array(n)
   return (rows: Int32Array): ProductColumns => {
     const width = rows.length
     if (products.length < n * width) products = new Float32Array(n * width)
-    tidyValue(() => readInto(tf.matMul(pool, tf.gather(pool, tf.tensor1d(rows, "int32")), false, true), products))
+    const shift = new Float64Array(width)
+    tidyValue(() => {
+      let columns = tf.gather(pool, tf.tensor1d(rows, "int32"))
+      if (offset !== undefined) {
+        columns = tf.sub(columns, tf.tensor1d(offset))
+        const values = columns.dataSync()
+        for (let j = 0; j < width; j++) for (let t = 0; t < d; t++) shift[j] += offset[t] * values[j * d + t]
+      }
+      readInto(tf.matMul(pool, columns, false, true), products)
+    })
+    if (offset !== undefined) for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) products[i * width + j] -= shift[j]
     const block = products
     return {
       products: block,

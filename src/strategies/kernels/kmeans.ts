@@ -158,7 +158,7 @@ export const kmeansOnBackend = (pool: tf.Tensor2D, k: number, rng: RandomStream,
     const rowsOf = (rows: ArrayLike<number>) => tidyValue(() => tf.gather(centred, tf.tensor1d(Int32Array.from(rows), "int32")).dataSync() as Float32Array)
     const sumsOf = (assignment: Int32Array) =>
       Float64Array.from(tidyValue(() => tf.unsortedSegmentSum(centred, tf.tensor1d(assignment, "int32"), kk).dataSync() as Float32Array))
-    const result = lloyd(n, d, rowsOf(seeds), (centres) => nearestCentres(centred, norms, centres, kk, budget), sumsOf, rowsOf, options)
+    const result = lloyd(n, d, rowsOf(seeds), (centres) => nearestCentres(centred, norms, centres, kk, { budget }), sumsOf, rowsOf, options)
     return { ...result, centres: result.centres.map((v, i) => v + offset[i % d]) }
   } finally {
     centred.dispose()
@@ -166,21 +166,30 @@ export const kmeansOnBackend = (pool: tf.Tensor2D, k: number, rng: RandomStream,
 }
 
 /**
- * For every row of `centred` [n × d] (on the backend), its nearest of the `k` centres [k × d] (in
- * the same coordinates) and the squared distance to it, ‖x‖² (`norms`) + min over c of
- * (‖c‖² − 2·x·c), clamped at 0: products in blocks of rows whose scores stay under `budget` floats.
- * With `which` false only the distances are computed (`nearest` is left 0).
+ * For every row of `pool` [n × d] (on the backend), its nearest of the `k` centres [k × d] and
+ * the squared distance to it, ‖x‖² (`norms`) + min over c of (‖c‖² − 2·x·c), clamped at 0:
+ * products in blocks of rows whose scores stay under `budget` floats. The centres, norms and
+ * rows are in one frame: the pool's own, or, with `offset`, the pool less `offset` (each block
+ * shifted as it is taken, no copy of the pool). With `which` false only the distances are
+ * computed (`nearest` is left 0).
  */
-export const nearestCentres = (centred: tf.Tensor2D, norms: ArrayLike<number>, centres: ArrayLike<number>, k: number, budget = defaultDistanceBudget, which = true) => {
-  const [n, d] = centred.shape
+export const nearestCentres = (
+  pool: tf.Tensor2D,
+  norms: ArrayLike<number>,
+  centres: ArrayLike<number>,
+  k: number,
+  options: { readonly budget?: number; readonly which?: boolean; readonly offset?: Float32Array } = {}
+) => {
+  const [n, d] = pool.shape
   const nearest = new Int32Array(n)
   const distance = new Float64Array(n)
-  const block = Math.max(1, Math.floor(budget / Math.max(1, k)))
+  const block = Math.max(1, Math.floor((options.budget ?? defaultDistanceBudget) / Math.max(1, k)))
   for (let r0 = 0; r0 < n; r0 += block) {
     const r1 = Math.min(n, r0 + block)
     tidyValue(() => {
-      const scores = centreScores(tf.slice(centred, [r0, 0], [r1 - r0, -1]), centres, k, d)
-      if (which) readInto(tf.argMin(scores, 1), nearest.subarray(r0, r1))
+      const rows = tf.slice(pool, [r0, 0], [r1 - r0, -1])
+      const scores = centreScores(options.offset === undefined ? rows : tf.sub(rows, tf.tensor1d(options.offset)), centres, k, d)
+      if (options.which !== false) readInto(tf.argMin(scores, 1), nearest.subarray(r0, r1))
       readInto(tf.min(scores, 1), distance.subarray(r0, r1))
     })
   }

@@ -88,7 +88,7 @@ export const miniBatchKMeans = (pool: tf.Tensor2D, k: number, rng: RandomStream,
       steps++
       if (convergence(steps, inertia)) break
     }
-    const { nearest: assignment, distance } = nearestCentres(centred, norms, centres, kk, options.budget ?? defaultDistanceBudget)
+    const { nearest: assignment, distance } = nearestCentres(centred, norms, centres, kk, { budget: options.budget ?? defaultDistanceBudget })
     const out = Float32Array.from(centres, (v, i) => v + offsetValues[i % d])
     return { centres: out, assignment, distance, iterations: steps }
   } finally {
