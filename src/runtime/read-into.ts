@@ -1,8 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core"
-
-interface WasmHeap {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array
-}
+import type { WasmHeap } from "./wasm-kernel.js"
 
 /**
  * The values of `t` copied into `out` (its first `t.size` elements), host memory the caller

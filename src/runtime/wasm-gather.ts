@@ -1,10 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
-
-interface WasmHeap {
-  makeOutput(shape: Array<number>, dtype: tf.DataType): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array
-}
+import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
+import { type WasmHeap, wasmKernelReplacement } from "./wasm-kernel.js"
 
 /**
  * `GatherV2` without batch dimensions for the wasm backend, as one copy per gathered slice on the
@@ -48,13 +44,5 @@ const makeKernel = (fallback: KernelFunc): KernelFunc => (args) => {
   return out
 }
 
-let registered: KernelFunc | undefined
-
 /** Replaces wasm's `GatherV2` with the kernel above (tfjs's kept for batch dimensions and strings). Idempotent. */
-export const registerWasmGather = (): void => {
-  const current = tf.getKernel("GatherV2", "wasm") as KernelConfig | undefined
-  if (current === undefined || current.kernelFunc === registered) return
-  registered = makeKernel(current.kernelFunc)
-  tf.unregisterKernel("GatherV2", "wasm")
-  tf.registerKernel({ ...current, kernelFunc: registered })
-}
+export const registerWasmGather = wasmKernelReplacement("GatherV2", makeKernel)

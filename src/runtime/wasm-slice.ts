@@ -1,10 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
-
-interface WasmHeap {
-  makeOutput(shape: Array<number>, dtype: tf.DataType): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array
-}
+import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
+import { type WasmHeap, wasmKernelReplacement } from "./wasm-kernel.js"
 
 /**
  * `Slice` for the wasm backend, reading the input where it lies on the wasm heap.
@@ -46,13 +42,5 @@ const makeKernel = (fallback: KernelFunc): KernelFunc => (args) => {
   return out
 }
 
-let registered: KernelFunc | undefined
-
 /** Replaces wasm's `Slice` with the kernel above (tfjs's kept for strings). Idempotent. */
-export const registerWasmSlice = (): void => {
-  const current = tf.getKernel("Slice", "wasm") as KernelConfig | undefined
-  if (current === undefined || current.kernelFunc === registered) return
-  registered = makeKernel(current.kernelFunc)
-  tf.unregisterKernel("Slice", "wasm")
-  tf.registerKernel({ ...current, kernelFunc: registered })
-}
+export const registerWasmSlice = wasmKernelReplacement("Slice", makeKernel)

@@ -1,10 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
-
-interface WasmHeap {
-  makeOutput(shape: Array<number>, dtype: tf.DataType): TensorInfo
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array
-}
+import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core"
+import { type WasmHeap, wasmKernelReplacement } from "./wasm-kernel.js"
 
 /**
  * `Transpose` for the wasm backend as one JS loop on the wasm heap, for tensors of rank ≤ 4.
@@ -44,13 +40,5 @@ const makeKernel = (fallback: KernelFunc): KernelFunc => (args) => {
   return out
 }
 
-let registered: KernelFunc | undefined
-
 /** Replaces wasm's `Transpose` with the loop above (tfjs's kept for ranks above 4). Idempotent. */
-export const registerWasmTranspose = (): void => {
-  const current = tf.getKernel("Transpose", "wasm") as KernelConfig | undefined
-  if (current === undefined || current.kernelFunc === registered) return
-  registered = makeKernel(current.kernelFunc)
-  tf.unregisterKernel("Transpose", "wasm")
-  tf.registerKernel({ ...current, kernelFunc: registered })
-}
+export const registerWasmTranspose = wasmKernelReplacement("Transpose", makeKernel)
