@@ -106,8 +106,9 @@ const computeNeedsAndRows = (
             ...(input.onBatch ? { onBatch: input.onBatch } : {})
           })
         : undefined
-    const labeledOutputs = needs.has("labeledEmbeddings") && !fromFeatures
-      ? yield* modelOutputs(input.model, input.data, input.labeled, { embeddings: true, ...batch })
+    const labeledGradients = needs.has("labeledGradientEmbeddings")
+    const labeledOutputs = (needs.has("labeledEmbeddings") && !fromFeatures) || labeledGradients
+      ? yield* modelOutputs(input.model, input.data, input.labeled, { embeddings: true, probabilities: labeledGradients, ...batch })
       : undefined
     const keep: Array<tf.Tensor> = []
     yield* Effect.addFinalizer(() => Effect.sync(() => keep.forEach((t) => t.dispose())))
@@ -127,9 +128,12 @@ const computeNeedsAndRows = (
     } else if (needs.has("labeledEmbeddings")) {
       result.labeledEmbeddings = hold(() => tf.tensor2d(labeledOutputs!.embeddings!, [input.labeled.length, labeledOutputs!.embeddingSize]))
     }
-    if (needs.has("gradientEmbeddings")) {
-      const residual = hold(() => tf.sub(probabilities!, tf.oneHot(tf.argMax(probabilities!, 1), c)) as tf.Tensor2D)
-      result.gradientEmbeddings = { residual, features: embeddings! }
+    const residualOf = (p: tf.Tensor2D) => hold(() => tf.sub(p, tf.oneHot(tf.argMax(p, 1), c)) as tf.Tensor2D)
+    if (needs.has("gradientEmbeddings")) result.gradientEmbeddings = { residual: residualOf(probabilities!), features: embeddings! }
+    if (labeledGradients) {
+      const L = input.labeled.length
+      const p = hold(() => tf.tensor2d(labeledOutputs!.probabilities!, [L, c]))
+      result.labeledGradientEmbeddings = { residual: residualOf(p), features: hold(() => tf.tensor2d(labeledOutputs!.embeddings!, [L, labeledOutputs!.embeddingSize])) }
     }
     if (needs.has("model")) {
       result.model = {

@@ -1,4 +1,5 @@
 import { badge } from "./badge.js"
+import { bait } from "./bait.js"
 import { balanced } from "./balanced.js"
 import { bald } from "./bald.js"
 import { batchbald } from "./batchbald.js"
@@ -49,6 +50,7 @@ export const strategyCatalogue: ReadonlyArray<Strategy> = [
   coreset,
   kmeansSampling,
   badge,
+  bait(),
   typiclust(),
   probcover(),
   maxherding(),

@@ -13,9 +13,17 @@ import type { RandomStream } from "../runtime/random.js"
  * - `embeddings`: penultimate-layer features [n × d] (the input of the output layer).
  * - `labeledEmbeddings`: the same features for the labelled set [L × d].
  * - `gradientEmbeddings`: the two factors of the last-layer gradient embedding (BADGE).
+ * - `labeledGradientEmbeddings`: the same factors for the labelled set (BAIT's labelled Fisher).
  * - `model`: the model itself and the candidates' features (adversarial strategies).
  */
-export type StrategyNeed = "probabilities" | "mcProbabilities" | "embeddings" | "labeledEmbeddings" | "gradientEmbeddings" | "model"
+export type StrategyNeed =
+  | "probabilities"
+  | "mcProbabilities"
+  | "embeddings"
+  | "labeledEmbeddings"
+  | "gradientEmbeddings"
+  | "labeledGradientEmbeddings"
+  | "model"
 
 /** Every need, in the order the querier computes them. */
 export const strategyNeeds: ReadonlyArray<StrategyNeed> = [
@@ -24,6 +32,7 @@ export const strategyNeeds: ReadonlyArray<StrategyNeed> = [
   "embeddings",
   "labeledEmbeddings",
   "gradientEmbeddings",
+  "labeledGradientEmbeddings",
   "model"
 ]
 
@@ -74,6 +83,8 @@ export interface SelectionInput {
   readonly labeledEmbeddings?: tf.Tensor2D
   /** Factors of the last-layer gradient embeddings (when needed). */
   readonly gradientEmbeddings?: GradientEmbeddingParts
+  /** The same factors for the labelled set [L × C] and [L × d] (when needed). */
+  readonly labeledGradientEmbeddings?: GradientEmbeddingParts
   /** The model (when needed). */
   readonly model?: ModelAccess
   /** The seeded stream for this round's selection (tie-breaks, sampling). */
@@ -113,7 +124,7 @@ export class MissingNeedError extends Error {
 }
 
 /** The input for `need`, or a MissingNeedError naming the strategy. */
-export const required = <K extends "probabilities" | "mcProbabilities" | "embeddings" | "labeledEmbeddings" | "gradientEmbeddings" | "model">(
+export const required = <K extends "probabilities" | "mcProbabilities" | "embeddings" | "labeledEmbeddings" | "gradientEmbeddings" | "labeledGradientEmbeddings" | "model">(
   input: SelectionInput,
   need: K,
   strategy: string

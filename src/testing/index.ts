@@ -118,6 +118,8 @@ export interface StrategyWorld {
   readonly mcProbabilities: McSamples
   readonly embeddings: Matrix
   readonly labeledEmbeddings: Matrix
+  /** Class probabilities of the labelled examples [L × C]. */
+  readonly labeledProbabilities: Matrix
 }
 
 export interface WorldOptions {
@@ -148,7 +150,8 @@ export const strategyWorld = (options: WorldOptions = {}): fc.Arbitrary<Strategy
         probabilities: probabilityMatrixOf(n, c),
         mcProbabilities: mcSamplesOf(n, t, c),
         embeddings: embeddingsOf(n, d, { integer: options.integerEmbeddings ?? false }),
-        labeledEmbeddings: embeddingsOf(l, d, { integer: options.integerEmbeddings ?? false })
+        labeledEmbeddings: embeddingsOf(l, d, { integer: options.integerEmbeddings ?? false }),
+        labeledProbabilities: probabilityMatrixOf(l, c)
       })
     )
 
@@ -162,6 +165,7 @@ export const permuteClasses = (world: StrategyWorld, perm: ReadonlyArray<number>
   return {
     ...world,
     probabilities: { ...world.probabilities, data: permute(world.probabilities.data, world.probabilities.cols) },
+    labeledProbabilities: { ...world.labeledProbabilities, data: permute(world.labeledProbabilities.data, world.labeledProbabilities.cols) },
     mcProbabilities: { ...world.mcProbabilities, data: permute(world.mcProbabilities.data, world.mcProbabilities.classes) }
   }
 }
@@ -191,10 +195,11 @@ export const withSelectionInput = <A>(world: StrategyWorld, needs: ReadonlyArray
     if (has.has("labeledEmbeddings")) {
       input.labeledEmbeddings = keep(tf.tensor2d(world.labeledEmbeddings.data, [world.labeledEmbeddings.rows, world.labeledEmbeddings.cols]))
     }
-    if (has.has("gradientEmbeddings")) {
-      const probs = probabilities()
-      const residual = keep(tf.tidy(() => tf.sub(probs, tf.oneHot(tf.argMax(probs, 1), p.cols)) as tf.Tensor2D))
-      input.gradientEmbeddings = { residual, features: features() }
+    const residualOf = (probs: tf.Tensor2D) => keep(tf.tidy(() => tf.sub(probs, tf.oneHot(tf.argMax(probs, 1), p.cols)) as tf.Tensor2D))
+    if (has.has("gradientEmbeddings")) input.gradientEmbeddings = { residual: residualOf(probabilities()), features: features() }
+    if (has.has("labeledGradientEmbeddings")) {
+      const [lp, le] = [world.labeledProbabilities, world.labeledEmbeddings]
+      input.labeledGradientEmbeddings = { residual: residualOf(keep(tf.tensor2d(lp.data, [lp.rows, p.cols]))), features: keep(tf.tensor2d(le.data, [le.rows, le.cols])) }
     }
     if (has.has("model")) {
       const init = RandomStream.make(world.seed, "model")
