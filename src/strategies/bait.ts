@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
+import { readInto } from "../runtime/read-into.js"
 import { tidyValue } from "../runtime/tidy-value.js"
 import { defaultDistanceBudget } from "./kernels/distances.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
@@ -57,12 +58,13 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
   const F = Float64Array.from(total, (v, i) => (v + labelledFisher[i]) / (n + L))
   const M = Float64Array.from(labelledFisher, (v) => (L === 0 ? 0 : v / (L + want)))
   for (let i = 0; i < D; i++) M[i * D + i] += lambda
-  const state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array } = {
-    Minv: inverseSpd(M, D),
+  const state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D } = {
+    Minv: L * C < D ? lowRankInverse(lab, L, C, d, lambda, L + want) : inverseSpd(M, D),
     G: new Float64Array(0),
     // Q(X)[x, a, b] = h_xᵀ X_ab h_x for X = M⁻¹ and X = G = M⁻¹ F M⁻¹, kept up to date by low-rank updates
     qa: new Float64Array(0),
-    qb: new Float64Array(0)
+    qb: new Float64Array(0),
+    scratch: new Float32Array(D * D)
   }
   state.G = product(product(state.Minv, F, D, D, D), state.Minv, D, D, D)
   state.qa = quadraticForms(state.Minv, cand.h, n, C, d)
@@ -80,31 +82,35 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
     for (let c = 0; c < C; c++) A[c * C + c] += sigma
     return traceOfSolve(A, B, C)
   }
-  for (let s = 0; s < Math.min(n, 2 * want); s++) {
-    let best = -1
-    let bestScore = Number.NEGATIVE_INFINITY
-    for (let i = 0; i < n; i++) {
-      if (taken[i] !== 0) continue
-      const v = score(cand, i, state.qa, state.qb, i, 1)
-      if (best < 0 || v > bestScore || (v === bestScore && rank[i] < rank[best])) [best, bestScore] = [i, v]
+  try {
+    for (let s = 0; s < Math.min(n, 2 * want); s++) {
+      let best = -1
+      let bestScore = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        if (taken[i] !== 0) continue
+        const v = score(cand, i, state.qa, state.qb, i, 1)
+        if (best < 0 || v > bestScore || (v === bestScore && rank[i] < rank[best])) [best, bestScore] = [i, v]
+      }
+      taken[best] = 1
+      chosen.push(best)
+      update(state, F, embeddingOf(cand, best, C, d, scale), cand.h, n, C, d, 1)
     }
-    taken[best] = 1
-    chosen.push(best)
-    update(state, F, embeddingOf(cand, best, C, d, scale), cand.h, n, C, d, 1)
-  }
-  while (chosen.length > want) {
-    // the point whose removal leaves the lowest trace: the largest tr(B (−I + A)⁻¹)
-    const h = gatherRows(cand.h, chosen, d)
-    const qa = quadraticForms(state.Minv, h, chosen.length, C, d)
-    const qb = quadraticForms(state.G, h, chosen.length, C, d)
-    let drop = 0
-    let dropScore = Number.NEGATIVE_INFINITY
-    chosen.forEach((x, j) => {
-      const v = score(cand, x, qa, qb, j, -1)
-      if (v > dropScore) [drop, dropScore] = [j, v]
-    })
-    update(state, F, embeddingOf(cand, chosen[drop], C, d, scale), cand.h, n, C, d, -1)
-    chosen.splice(drop, 1)
+    while (chosen.length > want) {
+      // the point whose removal leaves the lowest trace: the largest tr(B (−I + A)⁻¹)
+      const h = gatherRows(cand.h, chosen, d)
+      const qa = quadraticForms(state.Minv, h, chosen.length, C, d)
+      const qb = quadraticForms(state.G, h, chosen.length, C, d)
+      let drop = 0
+      let dropScore = Number.NEGATIVE_INFINITY
+      chosen.forEach((x, j) => {
+        const v = score(cand, x, qa, qb, j, -1)
+        if (v > dropScore) [drop, dropScore] = [j, v]
+      })
+      update(state, F, embeddingOf(cand, chosen[drop], C, d, scale), cand.h, n, C, d, -1)
+      chosen.splice(drop, 1)
+    }
+  } finally {
+    state.F?.dispose()
   }
   return Int32Array.from(chosen)
 }
@@ -116,7 +122,7 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
  * M⁻¹ ← M⁻¹ − WUᵀ and G ← G − WZᵀ − ZWᵀ + WSWᵀ.
  */
 const update = (
-  state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array },
+  state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D },
   F: Float64Array,
   V: Float64Array,
   h: Float32Array,
@@ -126,18 +132,35 @@ const update = (
   sigma: 1 | -1
 ): void => {
   const D = C * d
-  const U = productTransposed(state.Minv, V, D, D, C) // M⁻¹Vᵀ [D × C]
+  // the products with the D × D matrices: M⁻¹ sent to the backend once a step, F once a selection
+  const large = D * D * C >= onBackendFrom
+  const Minv = large ? tf.tensor2d(new Float32Array(state.Minv), [D, D]) : undefined
+  const times = (X: Float64Array, XT: tf.Tensor2D | undefined, Y: Float64Array) =>
+    XT === undefined ? product(X, Y, D, D, C) : new Float64Array(tidyValue(() => tf.matMul(XT, tf.tensor2d(new Float32Array(Y), [D, C])).dataSync()))
+  const U = times(state.Minv, Minv, transpose(V, C, D)) // M⁻¹Vᵀ [D × C]
   const K = product(V, U, C, D, C)
   for (let c = 0; c < C; c++) K[c * C + c] += sigma
   const W = product(U, inverse(K, C), D, C, C)
-  const FU = product(F, U, D, D, C)
-  const Z = product(state.Minv, FU, D, D, C)
+  const FU = times(F, large ? (state.F ??= tf.tensor2d(new Float32Array(F), [D, D])) : undefined, U)
+  const Z = times(state.Minv, Minv, FU)
+  Minv?.dispose()
   const S = product(transpose(U, D, C), FU, C, D, C)
   const WS = product(W, S, D, C, C)
-  subtractOuter(state.Minv, W, U, D, C, 1)
-  subtractOuter(state.G, W, Z, D, C, 1)
-  subtractOuter(state.G, Z, W, D, C, 1)
-  subtractOuter(state.G, WS, W, D, C, -1)
+  subtractOuter(state.Minv, W, U, D, C, state.scratch)
+  // G − WZᵀ − ZWᵀ + WSWᵀ as one product: [W | Z | −WS]·[Z | W | W]ᵀ
+  const left = new Float64Array(D * 3 * C)
+  const right = new Float64Array(D * 3 * C)
+  for (let i = 0; i < D; i++) {
+    for (let c = 0; c < C; c++) {
+      left[i * 3 * C + c] = W[i * C + c]
+      left[i * 3 * C + C + c] = Z[i * C + c]
+      left[i * 3 * C + 2 * C + c] = -WS[i * C + c]
+      right[i * 3 * C + c] = Z[i * C + c]
+      right[i * 3 * C + C + c] = W[i * C + c]
+      right[i * 3 * C + 2 * C + c] = W[i * C + c]
+    }
+  }
+  subtractOuter(state.G, left, right, D, 3 * C, state.scratch)
   // the quadratic forms of the rank-C terms: hᵀ(PQᵀ)_ab h = Σ_c (h·P_a,c)(h·Q_b,c)
   const [pw, pu, pz, pws] = [W, U, Z, WS].map((X) => projections(X, h, n, C, d))
   addFormOf(state.qa, pw, pu, n, C, -1)
@@ -150,7 +173,7 @@ const update = (
 const projections = (X: Float64Array, h: Float32Array, n: number, C: number, d: number): Float32Array =>
   tidyValue(() => {
     // X as [d × (a, c)]: X'[t, a, c] = X[a·d + t, c]
-    const x = tf.reshape(tf.transpose(tf.tensor3d(Float32Array.from(X), [C, d, C]), [1, 0, 2]), [d, C * C])
+    const x = tf.reshape(tf.transpose(tf.tensor3d(new Float32Array(X), [C, d, C]), [1, 0, 2]), [d, C * C])
     return tf.matMul(tf.tensor2d(h, [n, d]), x).dataSync() as Float32Array
   })
 
@@ -168,18 +191,21 @@ const addFormOf = (q: Float64Array, P: Float32Array, Q: Float32Array, n: number,
   }
 }
 
-/** X ← X − s·P Qᵀ for X [D × D], P and Q [D × C] (on the backend in float32 when large, as `product`). */
-const subtractOuter = (X: Float64Array, P: Float64Array, Q: Float64Array, D: number, C: number, s: number): void => {
+/**
+ * X ← X − P Qᵀ for X [D × D], P and Q [D × C]: on the backend in float32 when large (as
+ * `product`), read back into `scratch` (D² floats reused across steps), else in float64.
+ */
+const subtractOuter = (X: Float64Array, P: Float64Array, Q: Float64Array, D: number, C: number, scratch: Float32Array): void => {
   if (D * D * C >= onBackendFrom) {
-    const pq = tidyValue(() => tf.matMul(tf.tensor2d(Float32Array.from(P), [D, C]), tf.tensor2d(Float32Array.from(Q), [D, C]), false, true).dataSync() as Float32Array)
-    for (let e = 0; e < D * D; e++) X[e] -= s * pq[e]
+    tidyValue(() => readInto(tf.matMul(tf.tensor2d(new Float32Array(P), [D, C]), tf.tensor2d(new Float32Array(Q), [D, C]), false, true), scratch))
+    for (let e = 0; e < D * D; e++) X[e] -= scratch[e]
     return
   }
   for (let i = 0; i < D; i++) {
     for (let j = 0; j < D; j++) {
       let v = 0
       for (let c = 0; c < C; c++) v += P[i * C + c] * Q[j * C + c]
-      X[i * D + j] -= s * v
+      X[i * D + j] -= v
     }
   }
 }
@@ -190,7 +216,7 @@ const onBackendFrom = 1 << 20
 /** A [p × q] · B [q × r] in float64 (on the backend in float32 when large). */
 const product = (A: Float64Array, B: Float64Array, p: number, q: number, r: number): Float64Array => {
   if (p * q * r >= onBackendFrom) {
-    return Float64Array.from(tidyValue(() => tf.matMul(tf.tensor2d(Float32Array.from(A), [p, q]), tf.tensor2d(Float32Array.from(B), [q, r])).dataSync() as Float32Array))
+    return new Float64Array(tidyValue(() => tf.matMul(tf.tensor2d(new Float32Array(A), [p, q]), tf.tensor2d(new Float32Array(B), [q, r])).dataSync() as Float32Array))
   }
   const out = new Float64Array(p * r)
   for (let i = 0; i < p; i++) for (let t = 0; t < q; t++) {
@@ -207,6 +233,23 @@ const productTransposed = (A: Float64Array, B: Float64Array, p: number, q: numbe
 const transpose = (A: Float64Array, p: number, q: number): Float64Array => {
   const out = new Float64Array(p * q)
   for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) out[j * p + i] = A[i * q + j]
+  return out
+}
+
+/**
+ * M⁻¹ for M = λI + WᵀW / c, W [L·C × D] the labelled points' Fisher embeddings stacked, when
+ * L·C < D, by Woodbury: M⁻¹ = (I − Wᵀ(λc·I + WWᵀ)⁻¹W) / λ, an (L·C)² inverse in place of a D² one.
+ */
+const lowRankInverse = (f: { r: Float32Array; h: Float32Array }, L: number, C: number, d: number, lambda: number, c: number): Float64Array => {
+  const D = C * d
+  const W = new Float64Array(L * C * D)
+  for (let x = 0; x < L; x++) W.set(embeddingOf(f, x, C, d, 1), x * C * D)
+  const LC = L * C
+  const K = productTransposed(W, W, LC, D, LC)
+  for (let i = 0; i < LC; i++) K[i * LC + i] += lambda * c
+  const out = product(transpose(W, LC, D), product(inverseSpd(K, LC), W, LC, LC, D), D, LC, D)
+  for (let e = 0; e < D * D; e++) out[e] = -out[e] / lambda
+  for (let i = 0; i < D; i++) out[i * D + i] += 1 / lambda
   return out
 }
 
@@ -246,7 +289,7 @@ const quadraticForms = (X: Float64Array, h: Float32Array, m: number, C: number, 
   const out = new Float64Array(m * C * C)
   tidyValue(() => {
     // X reordered to [d × (a, b, t')]: X'[t, a, b, t'] = X[(a, t), (b, t')]
-    const xt = tf.reshape(tf.transpose(tf.reshape(tf.tensor2d(Float32Array.from(X), [C * d, C * d]), [C, d, C, d]), [1, 0, 2, 3]), [d, C * C * d])
+    const xt = tf.reshape(tf.transpose(tf.reshape(tf.tensor2d(new Float32Array(X), [C * d, C * d]), [C, d, C, d]), [1, 0, 2, 3]), [d, C * C * d])
     for (let b0 = 0; b0 < m; b0 += rows) {
       const b1 = Math.min(m, b0 + rows)
       tf.tidy(() => {
