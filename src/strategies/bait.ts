@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { readInto } from "../runtime/read-into.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { defaultDistanceBudget } from "./kernels/distances.js"
+import { defaultDistanceBudget, gatherRows } from "./kernels/distances.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
 import { type GradientEmbeddingParts, required, type Strategy } from "./strategy.js"
 
@@ -97,7 +97,7 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
     }
     while (chosen.length > want) {
       // the point whose removal leaves the lowest trace: the largest tr(B (−I + A)⁻¹)
-      const h = gatherRows(cand.h, chosen, d)
+      const h = gatherRows(cand.h, d, chosen)
       const qa = quadraticForms(state.Minv, h, chosen.length, C, d)
       const qb = quadraticForms(state.G, h, chosen.length, C, d)
       let drop = 0
@@ -274,12 +274,6 @@ const sumOfFishers = (r: Float32Array, h: Float32Array, m: number, C: number, d:
 const embeddingOf = (f: { r: Float32Array; h: Float32Array }, i: number, C: number, d: number, scale: number): Float64Array => {
   const out = new Float64Array(C * C * d)
   for (let c = 0; c < C; c++) for (let j = 0; j < C; j++) for (let t = 0; t < d; t++) out[c * C * d + j * d + t] = scale * f.r[i * C * C + c * C + j] * f.h[i * d + t]
-  return out
-}
-
-const gatherRows = (x: Float32Array, rows: ReadonlyArray<number>, width: number): Float32Array => {
-  const out = new Float32Array(rows.length * width)
-  rows.forEach((r, j) => out.set(x.subarray(r * width, (r + 1) * width), j * width))
   return out
 }
 

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import { tidyValue } from "../runtime/tidy-value.js"
+import { tieBreakRanks } from "./kernels/tie-break.js"
 import { type ScoredStrategy, type Strategy, isScored, required, unionNeeds } from "./strategy.js"
 
 /**
@@ -57,9 +58,7 @@ const baseOrder = (base: Strategy, input: Parameters<Strategy["select"]>[0], n: 
   if (isScored(base)) {
     const s = (base as ScoredStrategy).score(input)
     const key = (i: number) => (Number.isNaN(s[i]) ? Number.NEGATIVE_INFINITY : base.direction === "highest" ? s[i] : -s[i])
-    const rank = input.rng.permutation(n)
-    const tie = new Int32Array(n)
-    rank.forEach((p, r) => (tie[p] = r))
+    const tie = tieBreakRanks(n, input.rng)
     return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key(b) - key(a) || tie[a] - tie[b])
   }
   const position = new Map(Array.from(input.candidates, (c, i) => [c, i]))

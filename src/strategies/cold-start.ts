@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
+import { gatherRows } from "./kernels/distances.js"
 import { kmeansOnBackend } from "./kernels/kmeans.js"
 import { nearestToCentres } from "./kmeans.js"
 import { probCoverSelect } from "./probcover.js"
@@ -34,15 +35,9 @@ export const coldStartIndices = (x: Float32Array, n: number, d: number, k: numbe
       })
     case "probcover": {
       const subset = n > probcoverColdStartLimit ? rng.sample(Int32Array.from({ length: n }, (_, i) => i), probcoverColdStartLimit).sort() : undefined
-      const rows = subset === undefined ? x : rowsAt(x, d, subset)
+      const rows = subset === undefined ? x : gatherRows(x, d, subset)
       const picked = tidyValue(() => probCoverSelect(tf.tensor2d(rows, [rows.length / d, d]), 0, want, rng, { clusters: classes }))
       return subset === undefined ? picked : picked.map((p) => subset[p])
     }
   }
-}
-
-const rowsAt = (x: Float32Array, d: number, rows: Int32Array): Float32Array => {
-  const out = new Float32Array(rows.length * d)
-  rows.forEach((r, j) => out.set(x.subarray(r * d, (r + 1) * d), j * d))
-  return out
 }

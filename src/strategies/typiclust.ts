@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { pairwiseSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
+import { gatherRows, pairwiseSquaredDistances, squaredDistancesToRow } from "./kernels/distances.js"
 import { kmeans, kmeansOnBackend, type KMeansResult } from "./kernels/kmeans.js"
 import { miniBatchKMeans } from "./kernels/mini-batch-kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
@@ -72,8 +72,7 @@ export interface TypiclustOptions {
  */
 const mostTypicalByDifferences = (x: Float32Array, d: number) => (candidates: ReadonlyArray<number>, reference: ReadonlyArray<number>, neighbours: number): number => {
   if (neighbours <= 0) return 0
-  const referenceRows = new Float32Array(reference.length * d)
-  reference.forEach((row, r) => referenceRows.set(x.subarray(row * d, (row + 1) * d), r * d))
+  const referenceRows = gatherRows(x, d, reference)
   const sq = new Float64Array(reference.length)
   let pick = 0
   let pickMean = Number.POSITIVE_INFINITY

@@ -14,6 +14,13 @@ import type { RandomStream } from "../../runtime/random.js"
 /** Default cap on the floats of one temporary distance block (4 Mi floats = 16 MiB). */
 export const defaultDistanceBudget = 1 << 22
 
+/** The rows `rows` of `x` [· × d] (row-major), in that order, as one new array [rows × d]. */
+export const gatherRows = (x: Float32Array, d: number, rows: ArrayLike<number>): Float32Array => {
+  const out = new Float32Array(rows.length * d)
+  for (let j = 0; j < rows.length; j++) out.set(x.subarray(rows[j] * d, (rows[j] + 1) * d), j * d)
+  return out
+}
+
 /** Squared Euclidean norm of each row. */
 export const rowSquaredNorms = (x: Float32Array, n: number, d: number): Float64Array => {
   const out = new Float64Array(n)

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../../runtime/random.js"
 import { tidyValue } from "../../runtime/tidy-value.js"
 import { readInto } from "../../runtime/read-into.js"
-import { centringOffsetOf, defaultDistanceBudget, nearestSquaredDistances, productColumns, rowSquaredNormsOf, squaredDistancesToRow, weightedDraw } from "./distances.js"
+import { centringOffsetOf, defaultDistanceBudget, gatherRows, nearestSquaredDistances, productColumns, rowSquaredNormsOf, squaredDistancesToRow, weightedDraw } from "./distances.js"
 
 /**
  * Seeded k-means for the clustering strategies (`kmeans` sampling, TypiClust): k-means++ seeding
@@ -126,11 +126,7 @@ export const kmeans = (x: Float32Array, n: number, d: number, k: number, rng: Ra
   const budget = options.budget ?? defaultDistanceBudget
   if (n * d >= (options.onBackendFrom ?? onBackendFrom)) return tidyValue(() => kmeansOnBackend(tf.tensor2d(x, [n, d]), k, rng, options))
   const seeds = kmeansPlusPlusSeeds(x, n, d, kk, rng)
-  const rowsOf = (rows: ArrayLike<number>) => {
-    const out = new Float32Array(rows.length * d)
-    for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * d, (rows[r] + 1) * d), r * d)
-    return out
-  }
+  const rowsOf = (rows: ArrayLike<number>) => gatherRows(x, d, rows)
   const sumsOf = (assignment: Int32Array) => {
     const sums = new Float64Array(kk * d)
     for (let i = 0; i < n; i++) for (let j = 0, o = i * d, p = assignment[i] * d; j < d; j++) sums[p + j] += x[o + j]
