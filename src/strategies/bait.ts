@@ -58,7 +58,7 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
   const F = Float64Array.from(total, (v, i) => (v + labelledFisher[i]) / (n + L))
   const M = Float64Array.from(labelledFisher, (v) => (L === 0 ? 0 : v / (L + want)))
   for (let i = 0; i < D; i++) M[i * D + i] += lambda
-  const state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D } = {
+  const state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D; h?: tf.Tensor2D } = {
     Minv: L * C < D ? lowRankInverse(lab, L, C, d, lambda, L + want) : inverseSpd(M, D),
     G: new Float64Array(0),
     // Q(X)[x, a, b] = h_xᵀ X_ab h_x for X = M⁻¹ and X = G = M⁻¹ F M⁻¹, kept up to date by low-rank updates
@@ -111,6 +111,7 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
     }
   } finally {
     state.F?.dispose()
+    state.h?.dispose()
   }
   return Int32Array.from(chosen)
 }
@@ -122,7 +123,7 @@ export const baitSelect = (pool: GradientEmbeddingParts, labelled: GradientEmbed
  * M⁻¹ ← M⁻¹ − WUᵀ and G ← G − WZᵀ − ZWᵀ + WSWᵀ.
  */
 const update = (
-  state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D },
+  state: { Minv: Float64Array; G: Float64Array; qa: Float64Array; qb: Float64Array; scratch: Float32Array; F?: tf.Tensor2D; h?: tf.Tensor2D },
   F: Float64Array,
   V: Float64Array,
   h: Float32Array,
@@ -162,7 +163,8 @@ const update = (
   }
   subtractOuter(state.G, left, right, D, 3 * C, state.scratch)
   // the quadratic forms of the rank-C terms: hᵀ(PQᵀ)_ab h = Σ_c (h·P_a,c)(h·Q_b,c)
-  const [pw, pu, pz, pws] = [W, U, Z, WS].map((X) => projections(X, h, n, C, d))
+  state.h ??= tf.tensor2d(h, [n, d]) // the candidates' features, sent to the backend once a selection
+  const [pw, pu, pz, pws] = [W, U, Z, WS].map((X) => projections(X, state.h!, C, d))
   addFormOf(state.qa, pw, pu, n, C, -1)
   addFormOf(state.qb, pw, pz, n, C, -1)
   addFormOf(state.qb, pz, pw, n, C, -1)
@@ -170,11 +172,11 @@ const update = (
 }
 
 /** h_x·X_(a·d + ·), c for every point x, block a and column c of X [C·d × C]: [n × C × C]. */
-const projections = (X: Float64Array, h: Float32Array, n: number, C: number, d: number): Float32Array =>
+const projections = (X: Float64Array, h: tf.Tensor2D, C: number, d: number): Float32Array =>
   tidyValue(() => {
     // X as [d × (a, c)]: X'[t, a, c] = X[a·d + t, c]
     const x = tf.reshape(tf.transpose(tf.tensor3d(new Float32Array(X), [C, d, C]), [1, 0, 2]), [d, C * C])
-    return tf.matMul(tf.tensor2d(h, [n, d]), x).dataSync() as Float32Array
+    return tf.matMul(h, x).dataSync() as Float32Array
   })
 
 /** q[x, a, b] += s·Σ_c P[x, a, c]·Q[x, b, c]. */
@@ -258,15 +260,19 @@ const sumOfFishers = (r: Float32Array, h: Float32Array, m: number, C: number, d:
   const D = C * d
   if (m === 0) return new Float64Array(D * D)
   const rows = Math.max(1, Math.floor(defaultDistanceBudget / (C * D)))
-  const out = new Float64Array(D * D)
+  // accumulated on the backend, block by block, and read back once
+  let sum = tf.zeros([D, D]) as tf.Tensor2D
   for (let b0 = 0; b0 < m; b0 += rows) {
     const b1 = Math.min(m, b0 + rows)
-    const block = tidyValue(() => {
+    const next = tf.tidy(() => {
       const v = tf.reshape(tf.mul(tf.reshape(tf.tensor3d(r.subarray(b0 * C * C, b1 * C * C), [b1 - b0, C, C]), [b1 - b0, C, C, 1]), tf.reshape(tf.tensor2d(h.subarray(b0 * d, b1 * d), [b1 - b0, d]), [b1 - b0, 1, 1, d])), [(b1 - b0) * C, D])
-      return tf.matMul(v, v, true, false).dataSync() as Float32Array
+      return tf.add(sum, tf.matMul(v, v, true, false)) as tf.Tensor2D
     })
-    for (let i = 0; i < D * D; i++) out[i] += block[i]
+    sum.dispose()
+    sum = next
   }
+  const out = new Float64Array(sum.dataSync() as Float32Array)
+  sum.dispose()
   return out
 }
 
