@@ -14,3 +14,10 @@ export const readInto = <A extends Float32Array | Float64Array | Int32Array>(t: 
   out.set(values as ArrayLike<number>)
   return out
 }
+
+/**
+ * A float32 tensor's values where they can be read without a copy: on wasm, a view of the heap
+ * (valid until the backend next allocates: read it at once); elsewhere undefined.
+ */
+export const hostView = (t: tf.Tensor): Float32Array | undefined =>
+  tf.getBackend() === "wasm" && t.dtype === "float32" ? ((tf.backend() as unknown as WasmHeap).typedArrayFromHeap(t) as Float32Array) : undefined

@@ -73,6 +73,29 @@ describe("coreset (k-center greedy)", () => {
     )
   })
 
+  it("picks what the naive reference picks when only a few rows are kept up to date on the product path (property, ties included)", () => {
+    // rows come in pairs x, −x: the column means are exactly 0, so centring changes nothing and
+    // every product of these small integers is exact in float32; ties are then real ties, which
+    // the pruned greedy must break as the naive one does
+    const half = fc.integer({ min: 1, max: 30 })
+    fc.assert(
+      fc.property(
+        fc
+          .record({ h: half, m: fc.constantFrom(0, 3, 16, 40), d: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 20 }), active: fc.integer({ min: 1, max: 8 }) })
+          .chain((s) => fc.tuple(fc.constant(s), embeddingsOf(s.h, s.d, { integer: true }), embeddingsOf(s.m, s.d, { integer: true }), fc.integer())),
+        ([{ h, m, d, k, active }, half, l, seed]) => {
+          const n = 2 * h
+          const x = new Float32Array(n * d)
+          x.set(half.data)
+          x.set(half.data.map((v) => -v), h * d)
+          const pruned = kCenterGreedy(x, n, d, l.data, m, k, RandomStream.make(seed), { exactBelow: 0, activeRows: active })
+          expect(Array.from(pruned)).toEqual(naiveKCenter(x, n, d, l.data, m, k, RandomStream.make(seed)))
+        }
+      ),
+      { numRuns: 150 }
+    )
+  })
+
   it("has a covering radius ≤ 2 × the brute-force optimum on tiny sets (property)", () => {
     fc.assert(
       fc.property(
@@ -121,6 +144,8 @@ describe("coreset (k-center greedy)", () => {
     expect(Array.from(products)).toEqual(Array.from(exact))
     // a budget of one column at a time: no speculation, the same picks
     expect(Array.from(kCenterGreedy(x, n, d, l, m, k, RandomStream.make(3), { exactBelow: 0, budget: n }))).toEqual(Array.from(exact))
+    // few rows kept up to date (the rest measured against half the labelled set): the same picks
+    expect(Array.from(kCenterGreedy(x, n, d, l, m, k, RandomStream.make(3), { exactBelow: 0, activeRows: 16 }))).toEqual(Array.from(exact))
   })
 
   it("property: picks the same rows when every embedding is shifted by one far offset or scaled (ReLU features sit far from 0)", () => {

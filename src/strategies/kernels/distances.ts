@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core"
-import { readInto } from "../../runtime/read-into.js"
+import { hostView, readInto } from "../../runtime/read-into.js"
 import { tidyValue } from "../../runtime/tidy-value.js"
 import type { RandomStream } from "../../runtime/random.js"
 
@@ -74,27 +74,44 @@ export const centringOffset = (x: Float32Array, n: number, d: number): Float32Ar
 }
 
 /**
- * The offset for rows held by the backend, `x` [n × d]: their column means, as products
- * 1ᵀ·x / n a block of rows at a time (tfjs reduces a leading axis through a transpose of the
- * whole pool). Not rounded: the product path is for large pools of real embeddings, not grids
- * of integers.
+ * The offset for rows held by the backend, `x` [n × d]: their column means. On wasm one pass over
+ * the heap; elsewhere products 1ᵀ·x / n a block of rows at a time (tfjs reduces a leading axis
+ * through a transpose of the whole pool). Not rounded: the product path is for large pools of
+ * real embeddings, not grids of integers.
  */
 export const centringOffsetOf = (x: tf.Tensor2D, budget = defaultDistanceBudget): Float32Array => {
   const [n, d] = x.shape
   const sums = new Float64Array(d)
-  forEachRowBlock(x, budget, (block, rows) => {
-    const s = tidyValue(() => tf.matMul(tf.ones([1, rows]), block).dataSync() as Float32Array)
-    for (let j = 0; j < d; j++) sums[j] += s[j]
-  })
+  const view = hostView(x)
+  if (view !== undefined) for (let o = 0; o < n * d; o += d) for (let j = 0; j < d; j++) sums[j] += view[o + j]
+  else
+    forEachRowBlock(x, budget, (block, rows) => {
+      const s = tidyValue(() => tf.matMul(tf.ones([1, rows]), block).dataSync() as Float32Array)
+      for (let j = 0; j < d; j++) sums[j] += s[j]
+    })
   return Float32Array.from(sums, (v) => v / Math.max(1, n))
 }
 
 /**
- * The squared norm of each row of `x` [n × d] on the backend (of x − `offset` when one is given),
- * a block of rows at a time.
+ * The squared norm of each row of `x` [n × d] on the backend (of x − `offset` when one is given):
+ * on wasm one pass over the heap, elsewhere a block of rows at a time.
  */
 export const rowSquaredNormsOf = (x: tf.Tensor2D, budget = defaultDistanceBudget, offset?: Float32Array): Float32Array => {
-  const out = new Float32Array(x.shape[0])
+  const [n, d] = x.shape
+  const out = new Float32Array(n)
+  const view = hostView(x)
+  if (view !== undefined) {
+    const o = offset ?? new Float32Array(d)
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      for (let j = 0, r = i * d; j < d; j++) {
+        const v = Math.fround(view[r + j] - o[j])
+        s += v * v
+      }
+      out[i] = s
+    }
+    return out
+  }
   let r0 = 0
   forEachRowBlock(x, budget, (block, rows) => {
     tidyValue(() => readInto(tf.sum(tf.square(offset === undefined ? block : tf.sub(block, tf.tensor1d(offset))), 1), out.subarray(r0, r0 + rows)))
