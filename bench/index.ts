@@ -55,7 +55,7 @@ console.log("\n## Strategies: time and peak RSS, deal vs the straightforward imp
 console.log(table(benchStrategies({ full: process.argv.includes("--full") })))
 
 console.log("\n## Strategies at pool scale: deal beside numpy on the same inputs and cores (seconds)\n")
-const numpy = await benchVersusNumpy()
+const numpy = await benchVersusNumpy(process.argv.includes("--full") ? { nCover: 100_000 } : {})
 console.log(`peer: ${numpy.peer}; ratio = deal / numpy\n`)
 console.log(table(numpy.rows))
 

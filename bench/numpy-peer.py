@@ -8,8 +8,12 @@ numpy user would write:
   badge    k-means++ seeding from the largest gradient norm over g = r ⊗ h, with the inner
            products factorised, <g_i, g_c> = <r_i, r_c>·<h_i, h_c> (no n × c·d matrix)
   kmeans   k-means++ seeding then Lloyd's iterations (at most 20), distances as products
+  probcover  over the labelled set and the first n_cover rows of X: k-means (10 clusters), the
+           purity rule's delta (each point's nearest point of another cluster, blocks of rows
+           against all rows), the delta-ball graph (a second blocked pass, np.nonzero), then
+           greedy coverage of k_coreset picks (Yehuda et al. 2022, as their code does it)
 Prints one JSON object: seconds per case and the process's peak RSS (MB).
-Usage: python3 numpy-peer.py DATA n d m c k_coreset k_badge k_kmeans [cases]
+Usage: python3 numpy-peer.py DATA n d m c k_coreset k_badge k_kmeans [cases [n_cover]]
 """
 import json
 import resource
@@ -21,6 +25,7 @@ import numpy as np
 path = sys.argv[1]
 n, d, m, c, k_core, k_badge, k_means = (int(v) for v in sys.argv[2:9])
 cases = sys.argv[9].split(",") if len(sys.argv) > 9 else ["coreset", "badge", "kmeans"]
+n_cover = int(sys.argv[10]) if len(sys.argv) > 10 else 0
 raw = np.fromfile(path, dtype=np.float32)
 X = raw[: n * d].reshape(n, d)
 L = raw[n * d : n * d + m * d].reshape(m, d)
@@ -62,7 +67,8 @@ def badge():
     return chosen
 
 
-def kmeans():
+def kmeans(X=X, k_means=k_means):
+    n = len(X)
     x2 = np.einsum("ij,ij->i", X, X)
     centres = [int(rng.integers(n))]
     min_dist = np.full(n, np.inf)
@@ -85,10 +91,55 @@ def kmeans():
     return assign
 
 
+def probcover():
+    P = np.concatenate([L, X[:n_cover]])
+    N = len(P)
+    P = P - P.mean(axis=0)
+    labels = kmeans(P, 10)
+    p2 = np.einsum("ij,ij->i", P, P)
+    B = max(1, (1 << 22) // N)
+    r = np.empty(N)
+    for b in range(0, N, B):
+        D = p2[b : b + B, None] + p2[None, :] - 2 * P[b : b + B] @ P.T
+        D[labels[b : b + B, None] == labels[None, :]] = np.inf
+        r[b : b + B] = D.min(axis=1)
+    delta2 = np.sort(np.maximum(r, 0))[int(N * 0.05)]
+    rows, cols = [], []
+    for b in range(0, N, B):
+        D = p2[b : b + B, None] + p2[None, :] - 2 * P[b : b + B] @ P.T
+        i, j = np.nonzero(D < delta2)
+        rows.append(i + b)
+        cols.append(j)
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    order = np.argsort(rows, kind="stable")
+    rows, cols = rows[order], cols[order]
+    offsets = np.searchsorted(rows, np.arange(N + 1))
+    covered = np.zeros(N, dtype=bool)
+    gain = np.diff(offsets).astype(np.int64)
+
+    def cover_ball(v):
+        new = cols[offsets[v] : offsets[v + 1]]
+        new = new[~covered[new]]
+        covered[new] = True
+        for u in new:  # u leaves every ball it was in
+            np.subtract.at(gain, cols[offsets[u] : offsets[u + 1]], 1)
+
+    for v in range(m):
+        cover_ball(v)
+    gain[:m] = -1
+    chosen = []
+    for _ in range(k_core):
+        v = int(np.argmax(gain))
+        chosen.append(v - m)
+        cover_ball(v)
+        gain[v] = -1
+    return chosen
+
+
 out = {}
 for name in cases:
     t0 = time.perf_counter()
-    {"coreset": coreset, "badge": badge, "kmeans": kmeans}[name]()
+    {"coreset": coreset, "badge": badge, "kmeans": kmeans, "probcover": probcover}[name]()
     out[name] = time.perf_counter() - t0
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["numpy"] = np.__version__

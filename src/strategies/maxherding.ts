@@ -11,7 +11,8 @@ import { required, type Strategy } from "./strategy.js"
  * exp(−‖x − s‖² / h²), over L2-normalised embeddings, h = 1 (the authors' default): the candidate
  * adding the most coverage first.
  * Direction: largest coverage gain first.
- * Holds an N × N kernel over the labelled and unlabelled points (as the authors do).
+ * The authors hold an N × N kernel over the labelled and unlabelled points; `herdingSelect` takes
+ * the same picks in O(N) memory (a lazy greedy).
  */
 export const maxherding = (options: { readonly bandwidth?: number } = {}): Strategy => ({
   name: "maxherding",

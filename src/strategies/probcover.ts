@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type { RandomStream } from "../runtime/random.js"
 import { tidyValue } from "../runtime/tidy-value.js"
-import { type BallGraph, ballGraph, purityDelta } from "./kernels/ball-graph.js"
+import { type BallGraph, ballGraph, purityBallGraph } from "./kernels/ball-graph.js"
 import { centringOffsetOf, rowSquaredNormsOf } from "./kernels/distances.js"
 import { kmeansOnBackend } from "./kernels/kmeans.js"
 import { tieBreakRanks } from "./kernels/tie-break.js"
@@ -15,8 +15,9 @@ import { required, type Strategy } from "./strategy.js"
  * rest in seeded random order. δ is given, or the authors' purity rule picks it: the largest δ
  * with 95% of the balls pure under a k-means clustering into as many clusters as classes.
  * Direction: most newly covered points first.
- * The ball graph takes O(N²·d) work over the N labelled and unlabelled points: for pools of up
- * to some 10⁴ points (the low-budget regime); give a backbone's embeddings for the paper's setting.
+ * The ball graph takes O(N²·d) work over the N labelled and unlabelled points, each pair once,
+ * in one pass with the purity rule's (`purityBallGraph`), and O(N + edges) memory; give a
+ * backbone's embeddings for the paper's setting.
  */
 export const probcover = (options: ProbCoverOptions = {}): Strategy => ({
   name: "probcover",
@@ -56,8 +57,11 @@ export const probCoverSelect = (x: tf.Tensor2D, labeled: number, k: number, rng:
   const centred = tf.tidy(() => tf.sub(x, tf.tensor1d(centringOffsetOf(x))) as tf.Tensor2D)
   try {
     const norms = rowSquaredNormsOf(centred)
-    const delta = options.delta ?? purityDelta(centred, norms, kmeansOnBackend(x, Math.max(1, options.clusters ?? 2), rng).assignment, options.purity ?? 0.95)
-    return greedyCoverage(ballGraph(centred, norms, delta), labeled, want, tieBreakRanks(N, rng))
+    const graph =
+      options.delta !== undefined
+        ? ballGraph(centred, norms, options.delta)
+        : purityBallGraph(centred, norms, kmeansOnBackend(x, Math.max(1, options.clusters ?? 2), rng).assignment, options.purity ?? 0.95).graph
+    return greedyCoverage(graph, labeled, want, tieBreakRanks(N, rng))
   } finally {
     centred.dispose()
   }

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import * as tfl from "@tensorflow/tfjs-layers"
+import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
-import { ballGraph, purityDelta } from "../../src/strategies/kernels/ball-graph.js"
+import { ballGraph, purityBallGraph, purityDelta } from "../../src/strategies/kernels/ball-graph.js"
 import { findStrategy } from "../../src/strategies/catalogue.js"
 import { coldStartIndices, coldStarts } from "../../src/strategies/cold-start.js"
 import { herdingSelect } from "../../src/strategies/kernels/herding.js"
@@ -35,6 +36,70 @@ describe("δ-ball graphs", () => {
     expect(purityDelta(x, norms, clusters, 0.95)).toBeCloseTo(4, 5)
     expect(purityDelta(x, norms, clusters, 0.5)).toBeCloseTo(5, 5)
     x.dispose()
+  })
+})
+
+/** n × d integer points in [−6, 6] (products exact in float32), as a tensor and as rows. */
+const integerPoints = (n: number, d: number) =>
+  fc.array(fc.integer({ min: -6, max: 6 }), { minLength: n * d, maxLength: n * d }).map((v) => ({ rows: Array.from({ length: n }, (_, i) => v.slice(i * d, (i + 1) * d)), flat: Float32Array.from(v) }))
+
+const squared = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.reduce((s, v, t) => s + (v - b[t]) ** 2, 0)
+
+describe("δ-ball graphs against the definition (property, exact integer points)", () => {
+  const cases = fc
+    .record({ n: fc.integer({ min: 1, max: 40 }), d: fc.integer({ min: 1, max: 3 }), budget: fc.constantFrom(1, 7, 64, 1 << 20) })
+    .chain((s) => fc.tuple(fc.constant(s), integerPoints(s.n, s.d), fc.integer({ min: 0, max: 60 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: s.n, maxLength: s.n })))
+
+  it("the graph joins exactly the pairs closer than δ, in any block size", () => {
+    fc.assert(
+      fc.property(cases, ([{ n, d, budget }, p, delta2, _]) => {
+        const x = tf.tensor2d(p.flat, [n, d])
+        const norms = Float32Array.from(p.rows, (r) => squared(r, r.map(() => 0)))
+        // δ² half-way between integers: squared distances (integers) are never on the boundary
+        const g = ballGraph(x, norms, Math.sqrt(delta2 + 0.5), budget)
+        expect(lists(g)).toEqual(p.rows.map((a, i) => p.rows.flatMap((b, j) => (i === j || squared(a, b) < delta2 + 0.5 ? [j] : []))))
+        x.dispose()
+      }),
+      { numRuns: 100 }
+    )
+  })
+
+  it("the purity δ is the (1 − purity) quantile of each point's distance to the nearest point of another cluster", () => {
+    fc.assert(
+      fc.property(cases, ([{ n, d, budget }, p, _, clusters]) => {
+        const x = tf.tensor2d(p.flat, [n, d])
+        const norms = Float32Array.from(p.rows, (r) => squared(r, r.map(() => 0)))
+        const r = p.rows.map((a, i) => Math.sqrt(Math.min(...p.rows.flatMap((b, j) => (clusters[j] !== clusters[i] ? [squared(a, b)] : [])))))
+        r.sort((a, b) => a - b)
+        const expected = r[Math.min(n - 1, Math.floor(n * 0.05))]
+        expect(purityDelta(x, norms, Int32Array.from(clusters), 0.95, budget)).toBe(expected)
+        x.dispose()
+      }),
+      { numRuns: 100 }
+    )
+  })
+})
+
+describe("probcover's one pass (purity δ and graph together)", () => {
+  it("gives what purityDelta then ballGraph give, whether the sampled bound holds or a second pass is needed (property)", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .record({ n: fc.integer({ min: 1, max: 40 }), d: fc.integer({ min: 1, max: 3 }), budget: fc.constantFrom(7, 64, 1 << 20), sample: fc.constantFrom(1, 3, 1024), purity: fc.constantFrom(0.5, 0.95) })
+          .chain((s) => fc.tuple(fc.constant(s), integerPoints(s.n, s.d), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: s.n, maxLength: s.n }))),
+        ([{ n, d, budget, sample, purity }, p, clusters]) => {
+          const x = tf.tensor2d(p.flat, [n, d])
+          const norms = Float32Array.from(p.rows, (r) => squared(r, r.map(() => 0)))
+          const labels = Int32Array.from(clusters)
+          const delta = purityDelta(x, norms, labels, purity, budget)
+          const both = purityBallGraph(x, norms, labels, purity, budget, sample)
+          expect(both.delta).toBe(delta)
+          expect(lists(both.graph)).toEqual(lists(ballGraph(x, norms, delta, budget)))
+          x.dispose()
+        }
+      ),
+      { numRuns: 150 }
+    )
   })
 })
 
@@ -95,6 +160,65 @@ describe("herding (MaxHerding, UHerding)", () => {
     const x = angles(10, 0, 20, 180)
     expect(herdingSelect(x, 1, 1, new Float64Array(4).fill(1), 1, Int32Array.of(0, 1, 2, 3))[0]).toBe(2) // row 3 − 1 labelled
     x.dispose()
+  })
+
+  /**
+   * The plain greedy the authors run: the whole N × N kernel in float64, every candidate's gain
+   * at every step. Also returns `clear`, the number of first steps whose best gain beat the
+   * second by more than 1e-4 (after that, near-ties and gains of rounding noise decide).
+   */
+  const naiveHerding = (rows: Array<Array<number>>, labeled: number, want: number, weight: ArrayLike<number>, h: number, rank: Int32Array) => {
+    const unit = rows.map((r) => {
+      const norm = Math.max(Math.hypot(...r), 1e-12)
+      return r.map((v) => v / norm)
+    })
+    const K = unit.map((a) => unit.map((b) => Math.exp(-squared(a, b) / (h * h))))
+    const covered = unit.map((_, j) => Math.max(0, ...K.slice(0, labeled).map((row) => row[j])))
+    const taken = new Set<number>()
+    const picks: Array<number> = []
+    let clear = -1
+    for (let s = 0; s < want; s++) {
+      const gains = unit.map((_, i) => (i < labeled || taken.has(i) ? Number.NEGATIVE_INFINITY : K[i].reduce((g, k, j) => g + weight[j] * Math.max(0, k - covered[j]), 0)))
+      const order = gains.map((_, i) => i).filter((i) => gains[i] > Number.NEGATIVE_INFINITY).sort((a, b) => gains[b] - gains[a] || rank[a] - rank[b])
+      if (clear < 0 && order.length > 1 && !(gains[order[0]] - gains[order[1]] > 1e-4)) clear = s
+      const best = order[0]
+      taken.add(best)
+      picks.push(best - labeled)
+      K[best].forEach((k, j) => (covered[j] = Math.max(covered[j], k)))
+    }
+    return { picks, clear: clear < 0 ? want : clear }
+  }
+
+  it("the lazy greedy picks what the plain greedy over the whole kernel picks (property)", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .record({ n: fc.integer({ min: 2, max: 30 }), labeled: fc.integer({ min: 0, max: 4 }), d: fc.integer({ min: 2, max: 4 }), h: fc.constantFrom(0.3, 1, 2) })
+          .chain((s) =>
+            fc.tuple(fc.constant(s), fc.integer(), fc.integer({ min: 1, max: 30 }))
+          ),
+        ([{ n, labeled, d, h }, seed, want]) => {
+          // points and weights uniform from a seeded stream: distinct, so gains rarely tie
+          const r = RandomStream.make(seed)
+          const values = Array.from({ length: n * d }, () => 2 * r.next() - 1)
+          const weight = Array.from({ length: n }, () => 2 * r.next())
+          const L = Math.min(labeled, n - 1)
+          const k = Math.min(want, n - L)
+          const rows = Array.from({ length: n }, (_, i) => values.slice(i * d, (i + 1) * d).map((v) => Math.fround(v)))
+          const rank = RandomStream.make(n).permutation(n)
+          const ranks = new Int32Array(n)
+          rank.forEach((p, r) => (ranks[p] = r))
+          const x = tf.tensor2d(rows.flat(), [n, d])
+          const lazy = Array.from(herdingSelect(x, L, k, Float64Array.from(weight), h, ranks))
+          x.dispose()
+          const naive = naiveHerding(rows, L, k, weight, h, ranks)
+          // float32 products against float64: the picks agree while each step has a clear winner
+          expect(lazy.slice(0, naive.clear)).toEqual(naive.picks.slice(0, naive.clear))
+          expect(new Set(lazy).size).toBe(k)
+        }
+      ),
+      { numRuns: 100 }
+    )
   })
 
   it("margin uncertainty 1 − (p₁ − p₂), with temperature scaling p^(1/T): (0.7, 0.2, 0.1) → 0.5, and at T = 2 → 0.757", () => {
