@@ -1,6 +1,9 @@
 import { join } from "node:path"
 import { Args, Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Layer, Option } from "effect"
+import { runCell } from "../grid/cell.js"
+import { describeCell, gridStatus } from "../grid/status.js"
+import { Progress } from "../loop/progress.js"
 import { GridError, runGrid } from "../grid/runner.js"
 import { GridProgress } from "../grid/progress.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
@@ -8,7 +11,7 @@ import type { GridRun } from "../run/grid-file.js"
 import { runProgress } from "../run/run-files.js"
 import { SpecError } from "../run/spec.js"
 import type { BackendPreference } from "../runtime/backend.js"
-import { backendPreferences } from "../runtime/backend.js"
+import { Backend, backendPreferences } from "../runtime/backend.js"
 import { parseDecimalInteger } from "../runtime/decimal.js"
 import { choiceFlag, integerFlag, textFlag } from "./flags.js"
 
@@ -25,7 +28,12 @@ const options = {
   profile: textFlag("profile", "a named profile of the spec, e.g. quick (fields of the base it replaces)"),
   out: textFlag("out", "the grid's directory (default runs/NAME, or runs/NAME-PROFILE)"),
   backend: choiceFlag("backend", "tfjs backend of every worker", backendPreferences, "auto"),
-  threads: integerFlag("threads", "cores to divide between the workers' wasm backends (default: all of this machine's)", { min: 1 })
+  threads: integerFlag("threads", "cores to divide between the workers' wasm backends (default: all of this machine's)", { min: 1 }),
+  cell: integerFlag(
+    "cell",
+    "run (or resume) only cell I of the grid, 0-based in seed-major order (strategies within each seed), in this process: one task of a scheduler's array",
+    { min: 0 }
+  )
 }
 
 /** The non-empty items of a comma-separated flag value. */
@@ -69,6 +77,17 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
       strategies
     })
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
+    if (Option.isSome(o.cell)) {
+      const cell = o.cell.value
+      const threads = Option.getOrUndefined(o.threads)
+      const outcome = yield* runCell(resolved, out, cell, (r) =>
+        Effect.runSync(Console.log(`cell ${cell} (${resolved.runs[cell].dir}): round ${r.round}, ${r.labeled} labels, accuracy ${r.accuracy.toFixed(4)}`))
+      ).pipe(
+        Effect.provide(Layer.mergeAll(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference, threads === undefined ? {} : { threads }), Progress.silent))
+      )
+      yield* Console.log(`cell ${cell} (${resolved.runs[cell].dir}): ${outcome.status}, ${outcome.rounds} rounds; in ${out}`)
+      return
+    }
     const summary = yield* runGrid(resolved, {
       out,
       ...Option.match(o.parallel, { onNone: () => ({}), onSome: (parallel) => ({ parallel }) }),
@@ -91,5 +110,25 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
   Command.withDescription(
     "Run every strategy × seed of a grid spec (experiments/*.json), each in OUT/<strategy>/seed-<n>/, in worker threads; " +
       "run it again to resume: finished runs are skipped, interrupted ones resumed."
+  )
+)
+
+/** `deal experiment status DIR` (main.ts hands it here as `experiment-status`): where each cell of a grid stands. */
+export const experimentStatusCommand = Command.make(
+  "experiment-status",
+  { dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a grid directory written by deal experiment")) },
+  (o) =>
+    Effect.gen(function* () {
+      const cells = yield* gridStatus(o.dir)
+      const width = Math.max(...cells.map((c) => c.run.dir.length))
+      yield* Effect.forEach(cells, ({ run, state }, i) => Console.log(`${String(i).padStart(4)}  ${run.dir.padEnd(width)}  ${describeCell(state)}`), { discard: true })
+      const count = (tag: string) => cells.filter((c) => c.state._tag === tag).length
+      yield* Console.log(
+        `${cells.length} cells: ${count("Finished")} finished, ${count("Running")} running, ${count("Stopped")} stopped, ${count("Failed")} failed, ${count("NotStarted")} not started`
+      )
+    })
+).pipe(
+  Command.withDescription(
+    "deal experiment status DIR: each cell of a grid (strategy × seed): not started, running (host, last complete round), stopped, failed (with the error) or finished"
   )
 )

@@ -4,7 +4,7 @@ import type { Teardown } from "@effect/platform/Runtime"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Data, Effect, Exit } from "effect"
-import { experimentCommand } from "./experiment-command.js"
+import { experimentCommand, experimentStatusCommand } from "./experiment-command.js"
 import { reportCommand } from "./report-command.js"
 import { runCommand } from "./run-command.js"
 import { stopAnalysisCommand } from "./stop-analysis-command.js"
@@ -15,7 +15,7 @@ class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand])
+  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })
@@ -57,10 +57,17 @@ export const repeatedFlag = (args: ReadonlyArray<string>): string | undefined =>
 const teardown: Teardown = (exit, onExit) =>
   onExit(signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0)
 
+/**
+ * `deal experiment status DIR` is the command `experiment-status` (@effect/cli reads a command's
+ * own arguments before its subcommands', so `experiment SPEC` cannot also have `status`).
+ */
+export const commandLine = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
+  argv[2] === "experiment" && argv[3] === "status" ? [...argv.slice(0, 2), "experiment-status", ...argv.slice(4)] : argv
+
 const repeated = repeatedFlag(process.argv.slice(2))
 Effect.zipRight(
   repeated === undefined ? Effect.void : Effect.fail(new FlagError({ message: `${repeated} is given twice: give each flag once` })),
-  cli(process.argv)
+  cli(commandLine(process.argv))
 ).pipe(
   Effect.tapErrorCause(report),
   Effect.provide(NodeContext.layer),

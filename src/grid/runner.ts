@@ -88,7 +88,7 @@ export const mergeGrids = (saved: ResolvedGrid, given: ResolvedGrid): ResolvedGr
  * another name or base (other seeds or strategies are fine: a grid can grow; so is another budget,
  * which each run's resume takes up, going on from where it stopped).
  */
-const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError | DataError> =>
+export const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError | DataError> =>
   Effect.gen(function* () {
     const saved = (yield* holdsGrid(out)) ? yield* readGridFile(out) : undefined
     if (saved !== undefined) {

@@ -33,6 +33,16 @@ const readHolder = (file: string): Promise<LockFile | undefined> =>
   )
 
 /**
+ * Who holds the lock of `dir`, if anyone: pid, host and since when, and whether that process is
+ * alive (known only on this host; undefined on another).
+ */
+export const lockHolder = (dir: string) =>
+  Effect.promise(async () => {
+    const holder = await readHolder(join(dir, runFile.lock))
+    return holder === undefined ? undefined : { ...holder, alive: holder.host === hostname() ? alive(holder.pid) : undefined }
+  })
+
+/**
  * Takes the exclusive writer's lock of `dir` (`DIR/.lock`, created with O_EXCL: the holder's
  * pid, host and start time) for the enclosing scope. A lock held by a live process, or by a
  * process on another host (whose liveness cannot be checked), is refused naming the holder; a

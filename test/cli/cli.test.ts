@@ -19,6 +19,7 @@ describe("deal run", () => {
       const { stdout } = await deal(command, "--help")
       expect(stdout).toContain(`$ ${command}`)
     }
+    expect((await deal("experiment", "status", "--help")).stdout).toContain("$ experiment-status <DIR>")
     const { stdout } = await deal("stopping")
     for (const name of ["stabilizing-predictions", "changing-confidence", "delta-f", "validation-plateau", "max-labels", "target-accuracy"]) {
       expect(stdout).toMatch(new RegExp(`^${name}`, "m"))

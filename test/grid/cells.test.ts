@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { hostname, tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { deal, lastLine } from "../cli/run-deal.js"
+
+const tinyGrid = {
+  name: "tiny",
+  description: "two strategies, two seeds, a small MNIST subsample",
+  base: { dataset: "mnist", model: "mlp", nTrain: 400, nTest: 200, nInitLabeled: 20, initialSelection: "balanced", nQuery: 20, nRound: 2, epochs: 1 }
+}
+
+const specIn = (dir: string, grid: object) => {
+  const file = join(dir, "grid-spec.json")
+  writeFileSync(file, JSON.stringify(grid))
+  return file
+}
+
+const results = (out: string, run: string) => readFileSync(join(out, run, "results.csv"), "utf8")
+
+describe("deal experiment --cell and deal experiment status (one cell per scheduler task)", () => {
+  it("runs exactly the cell asked for, resumes it when asked again, and status shows every cell", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
+    const spec = specIn(dir, { ...tinyGrid, strategies: ["entropy", "random"], seeds: [1, 2] })
+    const out = join(dir, "out")
+    const first = await deal("experiment", spec, "--out", out, "--cell", "1")
+    expect(first.code).toBe(0)
+    expect(lastLine(first.stdout)).toBe(`cell 1 (random/seed-1): ran, 3 rounds; in ${out}`)
+    expect(existsSync(join(out, "entropy", "seed-1"))).toBe(false)
+    expect(JSON.parse(readFileSync(join(out, "grid.json"), "utf8")).runs).toHaveLength(4)
+
+    const again = await deal("experiment", spec, "--out", out, "--cell", "1")
+    expect(lastLine(again.stdout)).toBe(`cell 1 (random/seed-1): skipped, 3 rounds; in ${out}`)
+
+    const status = await deal("experiment", "status", out)
+    expect(status.stdout.trimEnd().split("\n")).toEqual([
+      "   0  entropy/seed-1  not started",
+      "   1  random/seed-1   finished at round 2",
+      "   2  entropy/seed-2  not started",
+      "   3  random/seed-2   not started",
+      "4 cells: 1 finished, 0 running, 0 stopped, 0 failed, 3 not started"
+    ])
+
+    const outside = await deal("experiment", spec, "--out", out, "--cell", "4")
+    expect(outside.code).toBe(1)
+    expect(lastLine(outside.stderr)).toBe("deal: GridError: --cell 4: grid 'tiny' has cells 0 to 3 (one per strategy × seed)")
+  }, 120_000)
+
+  it("a cell killed with SIGKILL mid-run shows as stopped, and running it again resumes it to the same results as an uninterrupted run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
+    // the Gal CNN scoring 1,000 images: rounds of a second or two, long enough to be seen running
+    const base = { ...tinyGrid.base, model: "gal-cnn", epochs: 3, nTrain: 1000, nTest: 300, nRound: 4 }
+    const spec = specIn(dir, { ...tinyGrid, base, strategies: ["entropy"], seeds: [3] })
+    const [killed, whole] = [join(dir, "killed"), join(dir, "whole")]
+    // kill it once its first round is on disk, while it is running (and holds the run's lock)
+    const child = spawn("node", ["bin/deal.js", "experiment", spec, "--out", killed, "--cell", "0"], { stdio: ["ignore", "pipe", "pipe"] })
+    let seen = ""
+    await new Promise<void>((done) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        seen += chunk.toString()
+        if (/round 1,/.test(seen)) done()
+      })
+    )
+    const running = await deal("experiment", "status", killed)
+    expect(running.stdout).toMatch(new RegExp(`0  entropy/seed-3  running on ${hostname()} \\(pid \\d+\\), last complete round \\d`))
+    child.kill("SIGKILL")
+    await new Promise((done) => child.on("exit", done))
+    const stopped = await deal("experiment", "status", killed)
+    expect(stopped.stdout).toMatch(/0 {2}entropy\/seed-3 {2}stopped after round \d: run it again to resume/)
+
+    const resumed = await deal("experiment", spec, "--out", killed, "--cell", "0")
+    expect(lastLine(resumed.stdout)).toBe(`cell 0 (entropy/seed-3): resumed, 5 rounds; in ${killed}`)
+    await deal("experiment", spec, "--out", whole, "--cell", "0")
+    expect(results(killed, "entropy/seed-3")).toBe(results(whole, "entropy/seed-3"))
+  }, 180_000)
+
+  it("records a cell's failure for status, with its one-line error, and clears it when the cell runs again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
+    const csv = join(dir, "data.csv")
+    const spec = specIn(dir, { name: "csv", description: "a csv that is not there yet", base: { dataset: `csv:${csv}`, model: "logreg", nTrain: 40, nTest: 20, nInitLabeled: 4, nQuery: 4, nRound: 1, epochs: 1 }, strategies: ["random"], seeds: [1] })
+    const out = join(dir, "out")
+    const failed = await deal("experiment", spec, "--out", out, "--cell", "0")
+    expect(failed.code).toBe(1)
+    const status = await deal("experiment", "status", out)
+    expect(status.stdout).toContain(`0  random/seed-1  failed on ${hostname()} before its first round: DataError: ${csv}: no such file or folder`)
+    // the data arrives; the cell runs and the failure is gone
+    writeFileSync(csv, ["x1,x2,label", ...Array.from({ length: 80 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2}`)].join("\n") + "\n")
+    const ok = await deal("experiment", spec, "--out", out, "--cell", "0")
+    expect(ok.code).toBe(0)
+    expect((await deal("experiment", "status", out)).stdout).toContain("1 cells: 1 finished, 0 running, 0 stopped, 0 failed, 0 not started")
+  }, 120_000)
+})
