@@ -1,10 +1,12 @@
-import { join } from "node:path"
-import { Args, Command } from "@effect/cli"
+import { realpathSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Option } from "effect"
 import { runCell } from "../grid/cell.js"
 import { describeCell, gridStatus } from "../grid/status.js"
 import { Progress } from "../loop/progress.js"
-import { GridError, runGrid } from "../grid/runner.js"
+import { GridError, recordGrid, runGrid } from "../grid/runner.js"
+import { type SlurmJob, slurmScript, submitSlurm, writeSlurmScript } from "../grid/slurm.js"
 import { GridProgress } from "../grid/progress.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
 import type { GridRun } from "../run/grid-file.js"
@@ -33,7 +35,13 @@ const options = {
     "cell",
     "run (or resume) only cell I of the grid, 0-based in seed-major order (strategies within each seed), in this process: one task of a scheduler's array",
     { min: 0 }
-  )
+  ),
+  slurm: Options.boolean("slurm").pipe(
+    Options.withDescription("write OUT/slurm/array.sbatch, one SLURM array task per cell (each runs --cell $SLURM_ARRAY_TASK_ID), and submit it with sbatch")
+  ),
+  slurmArgs: textFlag("slurm_args", "with --slurm: more sbatch options, each written as an #SBATCH line, e.g. \"--partition=cpu --cpus-per-task=2 --time=02:00:00\""),
+  throttle: integerFlag("throttle", "with --slurm: at most this many cells at once (the array's %)", { min: 1 }),
+  dryRun: Options.boolean("dry_run").pipe(Options.withAlias("dry-run"), Options.withDescription("with --slurm: write and print the script, submit nothing"))
 }
 
 /** The non-empty items of a comma-separated flag value. */
@@ -77,6 +85,30 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
       strategies
     })
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
+    if (o.slurm) {
+      const absolute = resolve(out)
+      const given = (flag: string, value: Option.Option<string>) => (Option.isSome(value) ? [flag, value.value] : [])
+      const job: SlurmJob = {
+        spec: resolve(o.spec),
+        out: absolute,
+        cwd: process.cwd(),
+        node: process.execPath,
+        deal: realpathSync(process.argv[1]),
+        flags: [...given("--profile", o.profile), ...given("--seeds", o.seeds), ...given("--strategies", o.strategies), ...given("--backend", o.backend)],
+        throttle: Option.getOrUndefined(o.throttle),
+        sbatchArgs: Option.match(o.slurmArgs, { onNone: () => [], onSome: (text) => text.split(/\s+/).filter((a) => a !== "") })
+      }
+      yield* recordGrid(resolved, absolute)
+      const script = yield* writeSlurmScript(resolved, job)
+      if (o.dryRun) {
+        yield* Console.log(slurmScript(resolved, job))
+        yield* Console.log(`# wrote ${script} (${resolved.runs.length} cells); submit it with: sbatch ${script}`)
+        return
+      }
+      const id = yield* submitSlurm(script)
+      yield* Console.log(`submitted SLURM array job ${id}: ${resolved.runs.length} cells of grid ${resolved.name}; follow them with: deal experiment status ${absolute}`)
+      return
+    }
     if (Option.isSome(o.cell)) {
       const cell = o.cell.value
       const threads = Option.getOrUndefined(o.threads)

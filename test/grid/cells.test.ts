@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
+import { promisify } from "node:util"
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
@@ -89,5 +90,28 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     const ok = await deal("experiment", spec, "--out", out, "--cell", "0")
     expect(ok.code).toBe(0)
     expect((await deal("experiment", "status", out)).stdout).toContain("1 cells: 1 finished, 0 running, 0 stopped, 0 failed, 0 not started")
+  }, 120_000)
+
+  it("--slurm --dry_run writes an sbatch array of one task per cell, which runs its cell when a task runs it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-slurm-"))
+    const spec = specIn(dir, { ...tinyGrid, strategies: ["entropy", "random"], seeds: [1, 2] })
+    const out = join(dir, "out with space")
+    const dry = await deal("experiment", spec, "--out", out, "--slurm", "--dry_run", "--throttle", "2", "--seeds", "2,1", "--slurm_args", "--partition=cpu --time=00:30:00")
+    expect(dry.code).toBe(0)
+    const script = readFileSync(join(out, "slurm", "array.sbatch"), "utf8")
+    expect(dry.stdout).toContain(script)
+    const lines = script.split("\n")
+    expect(lines).toContain("#SBATCH --array=0-3%2")
+    expect(lines).toContain("#SBATCH --requeue")
+    expect(lines).toContain("#SBATCH --partition=cpu")
+    expect(lines).toContain("#SBATCH --time=00:30:00")
+    expect(lines).toContain(`#SBATCH --output='${join(out, "slurm", "%A_%a.out")}'`)
+    expect(script).toMatch(/experiment \S+grid-spec\.json --out '[^']+out with space' --cell "\$SLURM_ARRAY_TASK_ID" --seeds 2,1 --threads/)
+    // the grid is recorded for status before any task runs
+    expect((await deal("experiment", "status", out)).stdout).toContain("4 cells: 0 finished, 0 running, 0 stopped, 0 failed, 4 not started")
+    // a task: the script as SLURM runs it, with its array index (seed 2 first: cell 1 is random/seed-2)
+    const task = await promisify(execFile)("bash", [join(out, "slurm", "array.sbatch")], { encoding: "utf8", env: { ...process.env, SLURM_ARRAY_TASK_ID: "1", SLURM_CPUS_PER_TASK: "1" } })
+    expect(lastLine(task.stdout)).toBe(`cell 1 (random/seed-2): ran, 3 rounds; in ${out}`)
+    expect((await deal("experiment", "status", out)).stdout).toContain("   1  random/seed-2   finished at round 2")
   }, 120_000)
 })
