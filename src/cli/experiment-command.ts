@@ -85,6 +85,8 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
       strategies
     })
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
+    const backend = Option.getOrElse(o.backend, () => "auto") as BackendPreference
+    const threads = Option.getOrUndefined(o.threads)
     if (o.slurm) {
       const absolute = resolve(out)
       const given = (flag: string, value: Option.Option<string>) => (Option.isSome(value) ? [flag, value.value] : [])
@@ -111,11 +113,10 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     }
     if (Option.isSome(o.cell)) {
       const cell = o.cell.value
-      const threads = Option.getOrUndefined(o.threads)
       const outcome = yield* runCell(resolved, out, cell, (r) =>
         Effect.runSync(Console.log(`cell ${cell} (${resolved.runs[cell].dir}): round ${r.round}, ${r.labeled} labels, accuracy ${r.accuracy.toFixed(4)}`))
       ).pipe(
-        Effect.provide(Layer.mergeAll(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference, threads === undefined ? {} : { threads }), Progress.silent))
+        Effect.provide(Layer.mergeAll(Backend.layer(backend, threads === undefined ? {} : { threads }), Progress.silent))
       )
       yield* Console.log(`cell ${cell} (${resolved.runs[cell].dir}): ${outcome.status}, ${outcome.rounds} rounds; in ${out}`)
       return
@@ -123,8 +124,8 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     const summary = yield* runGrid(resolved, {
       out,
       ...Option.match(o.parallel, { onNone: () => ({}), onSome: (parallel) => ({ parallel }) }),
-      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference,
-      threads: Option.getOrUndefined(o.threads)
+      backend,
+      threads
     }).pipe(Effect.provide(GridProgress.stream()), Effect.onInterrupt(() => interrupted(resolved.runs, out)))
     const failed = summary.runs.filter((r) => !r.ok)
     const counts = (status: string) => summary.runs.filter((r) => r.ok && r.outcome.status === status).length
