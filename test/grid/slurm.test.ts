@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -39,39 +39,23 @@ describe.skipIf(slurm === undefined)("grids through SLURM (a one-node cluster st
     dir = mkdtempSync(join(tmpdir(), "deal-slurm-"))
   })
 
-  it("a quick grid through sbatch, one array task per cell, gives the report the same grid gives locally", async () => {
-    const spec = join(dir, "tiny.json")
-    writeFileSync(spec, JSON.stringify({ name: "tiny", description: "2 × 2 on a small MNIST subsample", base, strategies: ["entropy", "random"], seeds: [1, 2] }))
+  it("a grid through sbatch, one array task per cell, one of them requeued mid-run, gives the results and report of the same grid run locally", async () => {
+    const spec = join(dir, "grid.json")
+    // the Gal CNN scoring 1,000 images: rounds of a second or two, long enough to requeue a task mid-run
+    const slow = { ...base, model: "gal-cnn", epochs: 3, nTrain: 1000, nTest: 300, nRound: 4 }
+    writeFileSync(spec, JSON.stringify({ name: "two", description: "one strategy, two seeds", base: slow, strategies: ["entropy"], seeds: [1, 2] }))
     const [local, through] = [join(dir, "local"), join(dir, "slurm")]
-    const started = Date.now()
+    let started = Date.now()
     expect((await deal("experiment", spec, "--out", local, "--parallel", "2")).code).toBe(0)
     const localSeconds = (Date.now() - started) / 1000
-    const submitted = await deal("experiment", spec, "--out", through, "--slurm", "--throttle", "2", "--slurm_args", "--cpus-per-task=1")
-    expect(submitted.stdout).toMatch(/^submitted SLURM array job \d+: 4 cells of grid tiny/)
-    await finished(through, 4)
-    console.log(`the tiny grid: ${localSeconds.toFixed(1)} s locally on 2 workers, ${((Date.now() - started) / 1000 - localSeconds).toFixed(1)} s through SLURM (2 tasks at once)`)
-    for (const run of ["entropy/seed-1", "random/seed-1", "entropy/seed-2", "random/seed-2"]) {
-      expect(readFileSync(join(through, run, "results.csv"), "utf8")).toBe(readFileSync(join(local, run, "results.csv"), "utf8"))
-    }
-    expect((await deal("report", local)).code).toBe(0)
-    expect((await deal("report", through)).code).toBe(0)
-    expect(readFileSync(join(through, "report", "curves.csv"), "utf8")).toBe(readFileSync(join(local, "report", "curves.csv"), "utf8"))
-  }, 240_000)
-
-  it("a task requeued mid-run (scontrol requeue) resumes its cell and gives the results of an uninterrupted run", async () => {
-    const spec = join(dir, "slow.json")
-    // the Gal CNN scoring 1,000 images: rounds of a second or two, long enough to requeue mid-run
-    const slow = { ...base, model: "gal-cnn", epochs: 3, nTrain: 1000, nTest: 300, nRound: 4 }
-    writeFileSync(spec, JSON.stringify({ name: "slow", description: "one cell", base: slow, strategies: ["entropy"], seeds: [3] }))
-    const [local, through] = [join(dir, "slow-local"), join(dir, "slow-slurm")]
-    const submitted = await deal("experiment", spec, "--out", through, "--slurm")
+    started = Date.now()
+    const submitted = await deal("experiment", spec, "--out", through, "--slurm", "--slurm_args", "--cpus-per-task=1")
+    expect(submitted.stdout).toMatch(/^submitted SLURM array job \d+: 2 cells of grid two/)
     const job = /array job (\d+)/.exec(submitted.stdout)![1]
-    let status = ""
-    for (let waited = 0; !/running on .*last complete round [1-9]/.test(status) && waited < 120_000; waited += 500) {
-      status = (await deal("experiment", "status", through)).stdout
-      await sleep(500)
-    }
-    expect(status).toMatch(/running on/)
+    // requeue cell 0 once its round 1 is on disk (three rounds to go)
+    const csv = join(through, "entropy", "seed-1", "results.csv")
+    for (let waited = 0; !(existsSync(csv) && readFileSync(csv, "utf8").trim().split("\n").length >= 3) && waited < 120_000; waited += 100) await sleep(100)
+    expect((await deal("experiment", "status", through)).stdout).toMatch(/0 {2}entropy\/seed-1 {2}running on .*last complete round [1-9]/)
     await scontrol("requeue", `${job}_0`)
     // SLURM holds a requeued job back (pending, its begin time two minutes on): once it is, let it go now
     for (let waited = 0; waited < 60_000; waited += 250) {
@@ -82,10 +66,20 @@ describe.skipIf(slurm === undefined)("grids through SLURM (a one-node cluster st
       }
       await sleep(250)
     }
-    const done = await finished(through, 1)
-    expect(done).toContain("0  entropy/seed-3  finished at round 4")
-    expect(readFileSync(join(through, "slurm", `${job}_0.out`), "utf8")).toMatch(/cell 0 \(entropy\/seed-3\): resumed, 5 rounds/)
-    expect((await deal("experiment", spec, "--out", local, "--cell", "0")).code).toBe(0)
-    expect(readFileSync(join(through, "entropy/seed-3", "results.csv"), "utf8")).toBe(readFileSync(join(local, "entropy/seed-3", "results.csv"), "utf8"))
-  }, 240_000)
+    await finished(through, 2)
+    // and the tasks have ended (their last lines written)
+    for (let waited = 0; waited < 60_000; waited += 250) {
+      const queued = await promisify(execFile)("squeue", ["-h", "-j", job], { encoding: "utf8", env: { ...process.env, ...slurm!.env } })
+      if (queued.stdout.trim() === "") break
+      await sleep(250)
+    }
+    console.log(`two Gal CNN cells: ${localSeconds.toFixed(1)} s locally on 2 workers, ${((Date.now() - started) / 1000).toFixed(1)} s through SLURM with one task requeued`)
+    expect(readFileSync(join(through, "slurm", `${job}_0.out`), "utf8")).toMatch(/cell 0 \(entropy\/seed-1\): resumed, 5 rounds/)
+    for (const run of ["entropy/seed-1", "entropy/seed-2"]) {
+      expect(readFileSync(join(through, run, "results.csv"), "utf8")).toBe(readFileSync(join(local, run, "results.csv"), "utf8"))
+    }
+    expect((await deal("report", local)).code).toBe(0)
+    expect((await deal("report", through)).code).toBe(0)
+    expect(readFileSync(join(through, "report", "curves.csv"), "utf8")).toBe(readFileSync(join(local, "report", "curves.csv"), "utf8"))
+  }, 300_000)
 })

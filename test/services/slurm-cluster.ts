@@ -33,18 +33,39 @@ export const startSlurm = async (): Promise<SlurmCluster | { readonly skip: stri
   if (missing.length > 0) return { skip: `no ${missing.join(", ")} (Debian's slurm-wlm and munge; .ci/run installs them)` }
   if (process.getuid?.() !== 0) return { skip: "the one-node SLURM cluster runs its daemons as root" }
   const dir = mkdtempSync(join(tmpdir(), "deal-slurm-cluster-"))
+  try {
+    return await startDaemons(dir)
+  } catch (e) {
+    stopDaemons(dir)
+    return { skip: `the one-node cluster did not start: ${(e as Error).message.split("\n")[0]}` }
+  }
+}
+
+/** SIGTERM to whichever of the daemons started (by their pid files in `dir`). */
+const stopDaemons = (dir: string) => {
+  for (const pid of ["slurmd.pid", "slurmctld.pid", "munged.pid"]) {
+    try {
+      process.kill(Number(readFileSync(join(dir, pid), "utf8").trim()), "SIGTERM")
+    } catch {
+      // not started, or gone already
+    }
+  }
+}
+
+const startDaemons = async (dir: string): Promise<SlurmCluster | { readonly skip: string }> => {
   const key = join(dir, "munge.key")
   writeFileSync(key, Buffer.from(Array.from({ length: 1024 }, () => Math.floor(Math.random() * 256))), { mode: 0o400 })
   const socket = join(dir, "munge.sock")
   const munged = [`--key-file=${key}`, `--socket=${socket}`, `--pid-file=${join(dir, "munged.pid")}`, `--log-file=${join(dir, "munged.log")}`, `--seed-file=${join(dir, "munged.seed")}`]
   execFileSync("munged", ["--force", ...munged])
   const conf = join(dir, "slurm.conf")
-  const host = hostname()
+  // slurmd names its node by the short host name; the daemons talk over loopback (no DNS needed)
+  const host = hostname().split(".")[0]
   writeFileSync(
     conf,
     [
       "ClusterName=dealtest",
-      `SlurmctldHost=${host}`,
+      `SlurmctldHost=${host}(127.0.0.1)`,
       "SlurmctldPort=16817",
       "SlurmdPort=16818",
       "SlurmUser=root",
@@ -65,7 +86,7 @@ export const startSlurm = async (): Promise<SlurmCluster | { readonly skip: stri
       "MpiDefault=none",
       // a requeued task may start again at once
       "MinJobAge=2",
-      `NodeName=${host} CPUs=${availableParallelism()} RealMemory=${Math.floor((totalmem() / 2 ** 20) * 0.8)} State=UNKNOWN`,
+      `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${availableParallelism()} RealMemory=${Math.floor((totalmem() / 2 ** 20) * 0.8)} State=UNKNOWN`,
       `PartitionName=test Nodes=${host} Default=YES MaxTime=INFINITE State=UP`,
       ""
     ].join("\n")
@@ -76,13 +97,7 @@ export const startSlurm = async (): Promise<SlurmCluster | { readonly skip: stri
   execFileSync("slurmd", ["-f", conf], withEnv)
   const stop = async () => {
     await promisify(execFile)("scancel", ["--user=root"], withEnv).catch(() => undefined)
-    for (const pid of ["slurmd.pid", "slurmctld.pid", "munged.pid"]) {
-      try {
-        process.kill(Number(readFileSync(join(dir, pid), "utf8").trim()), "SIGTERM")
-      } catch {
-        // gone already
-      }
-    }
+    stopDaemons(dir)
     await sleep(500)
     rmSync(dir, { recursive: true, force: true })
   }
