@@ -7,8 +7,21 @@ import { runFile } from "./run-files.js"
 /** Another live process writes the directory, or it cannot be locked at all (read-only, …). */
 export class LockError extends Data.TaggedError("LockError")<{ readonly file: string; readonly message: string }> {}
 
-const LockFile = Schema.Struct({ pid: Schema.Int, host: Schema.String, since: Schema.String })
+/** The lock's holder; `task` the scheduler's task it runs as, when it runs as one. */
+const LockFile = Schema.Struct({ pid: Schema.Int, host: Schema.String, since: Schema.String, task: Schema.optional(Schema.String) })
 type LockFile = typeof LockFile.Type
+
+/**
+ * The scheduler's task this process runs as (SLURM's array job and task ids, or its job id), if
+ * any. A scheduler runs one instance of a task at a time: a lock left by an earlier instance
+ * (killed, then requeued, perhaps onto another node) is stale wherever it was taken.
+ */
+export const schedulerTask = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  env["SLURM_ARRAY_JOB_ID"] !== undefined && env["SLURM_ARRAY_TASK_ID"] !== undefined
+    ? `slurm:${env["SLURM_ARRAY_JOB_ID"]}_${env["SLURM_ARRAY_TASK_ID"]}`
+    : env["SLURM_JOB_ID"] !== undefined
+      ? `slurm:${env["SLURM_JOB_ID"]}`
+      : undefined
 
 /** Whether process `pid` is alive on this host (EPERM: alive, someone else's). */
 const alive = (pid: number): boolean => {
@@ -46,7 +59,8 @@ export const lockHolder = (dir: string) =>
  * Takes the exclusive writer's lock of `dir` (`DIR/.lock`, created with O_EXCL: the holder's
  * pid, host and start time) for the enclosing scope. A lock held by a live process, or by a
  * process on another host (whose liveness cannot be checked), is refused naming the holder; a
- * stale lock (its process is gone, on this host) is taken over, and `onTakeOver` says so.
+ * stale lock (its process is gone, on this host; or an earlier instance of this scheduler task,
+ * on any host: `schedulerTask`) is taken over, and `onTakeOver` says so.
  * Worker threads share their process's pid: a lock left by a terminated worker of a process
  * that still runs is not stale, so a grid runs each directory in one worker at a time.
  */
@@ -68,7 +82,8 @@ const held = new Map<string, number>()
 
 const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<void>): Effect.Effect<void, LockError, Scope.Scope> => {
   const file = join(dir, runFile.lock)
-  const me: LockFile = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+  const task = schedulerTask()
+  const me: LockFile = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(task === undefined ? {} : { task }) }
   let created = false
   const take = Effect.tryPromise({
     try: async () => {
@@ -88,7 +103,8 @@ const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<vo
     for (let attempt = 0; attempt < 3; attempt++) {
       if (yield* take) return
       const holder = yield* Effect.promise(() => readHolder(file))
-      if (holder !== undefined && (holder.host !== me.host || alive(holder.pid))) {
+      const sameTask = holder?.task !== undefined && holder.task === task && !(holder.host === me.host && holder.pid === me.pid)
+      if (holder !== undefined && !sameTask && (holder.host !== me.host || alive(holder.pid))) {
         return yield* new LockError({
           file,
           message: `${dir} is being written by pid ${holder.pid} on ${holder.host} since ${holder.since}: wait for it to finish, or remove ${file} if that process is gone`
@@ -97,7 +113,9 @@ const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<vo
       yield* onTakeOver(
         holder === undefined
           ? `took over an unreadable lock in ${dir}`
-          : `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), which is no longer running`
+          : sameTask
+            ? `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), an earlier instance of this task (${task}), which the scheduler has ended`
+            : `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), which is no longer running`
       )
       yield* Effect.promise(() => rm(file, { force: true }))
     }

@@ -3,7 +3,9 @@ import { promisify } from "node:util"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
+import { describeCell, gridStatus } from "../../src/grid/status.js"
 import { deal, lastLine, runDeal } from "../cli/run-deal.js"
 
 const tinyGrid = {
@@ -19,6 +21,9 @@ const specIn = (dir: string, grid: object) => {
 }
 
 const results = (out: string, run: string) => readFileSync(join(out, run, "results.csv"), "utf8")
+
+/** Each cell's state as `deal experiment status` words it, read in this process (the command itself is run in the first test). */
+const cellStates = (out: string) => Effect.runPromise(gridStatus(out)).then((cells) => cells.map(({ run, state }) => `${run.dir}: ${describeCell(state)}`))
 
 describe("deal experiment --cell and deal experiment status (one cell per scheduler task)", () => {
   it("runs exactly the cell asked for, resumes it when asked again, and status shows every cell", async () => {
@@ -55,7 +60,7 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     // the process kills itself (test-only hook) before it writes round 2's model
     const cut = await runDeal(["experiment", spec, "--out", killed, "--cell", "0"], { env: { DEAL_TEST_KILL_AT: "2:model" } })
     expect(cut.signal).toBe("SIGKILL")
-    expect((await deal("experiment", "status", killed)).stdout).toContain("   0  entropy/seed-3  stopped after round 1: run it again to resume")
+    expect(await cellStates(killed)).toEqual(["entropy/seed-3: stopped after round 1: run it again to resume"])
     const resumed = await deal("experiment", spec, "--out", killed, "--cell", "0")
     expect(lastLine(resumed.stdout)).toBe(`cell 0 (entropy/seed-3): resumed, 4 rounds; in ${killed}`)
     await deal("experiment", spec, "--out", whole, "--cell", "0")
@@ -71,8 +76,24 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     await deal("experiment", spec, "--out", out, "--slurm", "--dry_run")
     mkdirSync(join(out, "random", "seed-1"), { recursive: true })
     writeFileSync(join(out, "random", "seed-1", ".lock"), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }))
-    const status = await deal("experiment", "status", out)
-    expect(status.stdout).toContain(`   0  random/seed-1  running on ${hostname()} (pid ${process.pid}), last complete round 0`)
+    expect(await cellStates(out)).toEqual([`random/seed-1: running on ${hostname()} (pid ${process.pid}), last complete round 0`])
+  }, 60_000)
+
+  it("a requeued SLURM task takes over the lock its killed earlier instance left on another node; another process is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
+    const spec = specIn(dir, { ...tinyGrid, strategies: ["random"], seeds: [1] })
+    const out = join(dir, "out")
+    await deal("experiment", spec, "--out", out, "--slurm", "--dry_run")
+    mkdirSync(join(out, "random", "seed-1"), { recursive: true })
+    const left = { pid: 1, host: "node-elsewhere", since: "2026-12-01T00:00:00.000Z", task: "slurm:7_0" }
+    writeFileSync(join(out, "random", "seed-1", ".lock"), JSON.stringify(left))
+    const other = await deal("experiment", spec, "--out", out, "--cell", "0")
+    expect(other.code).toBe(1)
+    expect(lastLine(other.stderr)).toContain("is being written by pid 1 on node-elsewhere")
+    const requeued = await runDeal(["experiment", spec, "--out", out, "--cell", "0"], { env: { SLURM_ARRAY_JOB_ID: "7", SLURM_ARRAY_TASK_ID: "0" } })
+    expect(requeued.code).toBe(0)
+    expect(requeued.stdout + requeued.stderr).toContain("an earlier instance of this task (slurm:7_0)")
+    expect(lastLine(requeued.stdout)).toBe(`cell 0 (random/seed-1): ran, 3 rounds; in ${out}`)
   }, 60_000)
 
   it("records a cell's failure for status, with its one-line error, and clears it when the cell runs again", async () => {
@@ -82,13 +103,12 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     const out = join(dir, "out")
     const failed = await deal("experiment", spec, "--out", out, "--cell", "0")
     expect(failed.code).toBe(1)
-    const status = await deal("experiment", "status", out)
-    expect(status.stdout).toContain(`0  random/seed-1  failed on ${hostname()} before its first round: DataError: ${csv}: no such file or folder`)
+    expect((await cellStates(out))[0]).toContain(`random/seed-1: failed on ${hostname()} before its first round: DataError: ${csv}: no such file or folder`)
     // the data arrives; the cell runs and the failure is gone
     writeFileSync(csv, ["x1,x2,label", ...Array.from({ length: 80 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2}`)].join("\n") + "\n")
     const ok = await deal("experiment", spec, "--out", out, "--cell", "0")
     expect(ok.code).toBe(0)
-    expect((await deal("experiment", "status", out)).stdout).toContain("1 cells: 1 finished, 0 running, 0 stopped, 0 failed, 0 not started")
+    expect(await cellStates(out)).toEqual(["random/seed-1: finished at round 1"])
   }, 120_000)
 
   it("--slurm --dry_run writes an sbatch array of one task per cell, which runs its cell when a task runs it", async () => {
@@ -107,10 +127,10 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     expect(lines).toContain(`#SBATCH --output='${join(out, "slurm", "%A_%a.out")}'`)
     expect(script).toMatch(/experiment \S+grid-spec\.json --out '[^']+out with space' --cell "\$SLURM_ARRAY_TASK_ID" --seeds 2,1 --threads/)
     // the grid is recorded for status before any task runs
-    expect((await deal("experiment", "status", out)).stdout).toContain("4 cells: 0 finished, 0 running, 0 stopped, 0 failed, 4 not started")
+    expect(await cellStates(out)).toEqual(["entropy/seed-2", "random/seed-2", "entropy/seed-1", "random/seed-1"].map((run) => `${run}: not started`))
     // a task: the script as SLURM runs it, with its array index (seed 2 first: cell 1 is random/seed-2)
     const task = await promisify(execFile)("bash", [join(out, "slurm", "array.sbatch")], { encoding: "utf8", env: { ...process.env, SLURM_ARRAY_TASK_ID: "1", SLURM_CPUS_PER_TASK: "1" } })
     expect(lastLine(task.stdout)).toBe(`cell 1 (random/seed-2): ran, 3 rounds; in ${out}`)
-    expect((await deal("experiment", "status", out)).stdout).toContain("   1  random/seed-2   finished at round 2")
+    expect((await cellStates(out))[1]).toBe("random/seed-2: finished at round 2")
   }, 120_000)
 })
