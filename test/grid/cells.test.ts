@@ -22,6 +22,19 @@ const specIn = (dir: string, grid: object) => {
 
 const results = (out: string, run: string) => readFileSync(join(out, run, "results.csv"), "utf8")
 
+/**
+ * A one-cell grid (random, seed 1) recorded in OUT (a dry run writes grid.json and runs nothing)
+ * whose run directory holds the lock `holder` wrote.
+ */
+const lockedCell = async (holder: object) => {
+  const spec = specIn(mkdtempSync(join(tmpdir(), "deal-cells-")), { ...tinyGrid, strategies: ["random"], seeds: [1] })
+  const out = join(spec, "..", "out")
+  await deal("experiment", spec, "--out", out, "--slurm", "--dry_run")
+  mkdirSync(join(out, "random", "seed-1"), { recursive: true })
+  writeFileSync(join(out, "random", "seed-1", ".lock"), JSON.stringify(holder))
+  return { spec, out }
+}
+
 /** Each cell's state as `deal experiment status` words it, read in this process (the command itself is run in the first test). */
 const cellStates = (out: string) => Effect.runPromise(gridStatus(out)).then((cells) => cells.map(({ run, state }) => `${run.dir}: ${describeCell(state)}`))
 
@@ -68,25 +81,13 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
   }, 120_000)
 
   it("status shows a cell whose lock a live process holds as running, with its host, pid and last complete round (0: none yet)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
-    const spec = specIn(dir, { ...tinyGrid, strategies: ["random"], seeds: [1] })
-    const out = join(dir, "out")
-    // the grid recorded (a dry run writes grid.json and runs nothing), then a task that has just
-    // taken its cell's lock: this test's own process (alive) as the holder
-    await deal("experiment", spec, "--out", out, "--slurm", "--dry_run")
-    mkdirSync(join(out, "random", "seed-1"), { recursive: true })
-    writeFileSync(join(out, "random", "seed-1", ".lock"), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }))
+    // a task that has just taken its cell's lock: this test's own process (alive) as the holder
+    const { out } = await lockedCell({ pid: process.pid, host: hostname(), since: new Date().toISOString() })
     expect(await cellStates(out)).toEqual([`random/seed-1: running on ${hostname()} (pid ${process.pid}), last complete round 0`])
   }, 60_000)
 
   it("a requeued SLURM task takes over the lock its killed earlier instance left on another node; another process is refused", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "deal-cells-"))
-    const spec = specIn(dir, { ...tinyGrid, strategies: ["random"], seeds: [1] })
-    const out = join(dir, "out")
-    await deal("experiment", spec, "--out", out, "--slurm", "--dry_run")
-    mkdirSync(join(out, "random", "seed-1"), { recursive: true })
-    const left = { pid: 1, host: "node-elsewhere", since: "2026-12-01T00:00:00.000Z", task: "slurm:7_0" }
-    writeFileSync(join(out, "random", "seed-1", ".lock"), JSON.stringify(left))
+    const { spec, out } = await lockedCell({ pid: 1, host: "node-elsewhere", since: "2026-12-01T00:00:00.000Z", task: "slurm:7_0" })
     const other = await deal("experiment", spec, "--out", out, "--cell", "0")
     expect(other.code).toBe(1)
     expect(lastLine(other.stderr)).toContain("is being written by pid 1 on node-elsewhere")
