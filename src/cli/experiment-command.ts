@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs"
-import { join, resolve } from "node:path"
+import { resolve } from "node:path"
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Option } from "effect"
 import { runCell } from "../grid/cell.js"
@@ -9,7 +9,7 @@ import { GridError, recordGrid, runGrid } from "../grid/runner.js"
 import { type SlurmJob, slurmScript, submitSlurm, writeSlurmScript } from "../grid/slurm.js"
 import { GridProgress } from "../grid/progress.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
-import type { GridRun } from "../run/grid-file.js"
+import { type GridRun, gridPath } from "../run/grid-file.js"
 import { runProgress } from "../run/run-files.js"
 import { SpecError } from "../run/spec.js"
 import type { BackendPreference } from "../runtime/backend.js"
@@ -58,8 +58,8 @@ const parseSeeds = (text: string) => {
 /** After Ctrl-C or SIGTERM: which runs are left unfinished, and how to go on. */
 const interrupted = (runs: ReadonlyArray<GridRun>, out: string) =>
   Effect.gen(function* () {
-    const left = yield* Effect.filter(runs, (r) => Effect.map(runProgress(join(out, r.dir)), (p) => p._tag !== "Finished"))
-    const where = (r: GridRun) => Effect.map(runProgress(join(out, r.dir)), (p) => `${r.dir} (${p._tag === "Unfinished" ? `round ${p.round} done` : "not started"})`)
+    const left = yield* Effect.filter(runs, (r) => Effect.map(runProgress(gridPath.run(out, r)), (p) => p._tag !== "Finished"))
+    const where = (r: GridRun) => Effect.map(runProgress(gridPath.run(out, r)), (p) => `${r.dir} (${p._tag === "Unfinished" ? `round ${p.round} done` : "not started"})`)
     const listed = yield* Effect.forEach(left, where)
     yield* Console.error(
       `deal: interrupted; ${left.length} of ${runs.length} runs unfinished${listed.length ? `: ${listed.join(", ")}` : ""}; run the same deal experiment command again to resume them`

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { writeFileAtomic } from "../report/atomic-write.js"
-import type { ResolvedGrid } from "../run/grid-file.js"
+import { gridFile, gridPath, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"
 
 /** What the sbatch script of a grid needs besides the grid. */
@@ -38,10 +38,10 @@ export const slurmScript = (grid: ResolvedGrid, job: SlurmJob): string => {
   return [
     "#!/bin/bash",
     `# deal experiment: grid ${grid.name}${grid.profile === null ? "" : ` (profile ${grid.profile})`}, ${grid.runs.length} cells (${grid.strategies.length} strategies × ${grid.seeds.length} seeds)`,
-    `# cell i is grid.runs[i] in ${join(job.out, "grid.json")}; follow them with: deal experiment status ${job.out}`,
+    `# cell i is grid.runs[i] in ${join(job.out, gridFile)}; follow them with: deal experiment status ${job.out}`,
     `#SBATCH --job-name=${shellWord(`deal-${grid.name}`)}`,
     `#SBATCH --array=${array}`,
-    `#SBATCH --output=${shellWord(join(job.out, "slurm", "%A_%a.out"))}`,
+    `#SBATCH --output=${shellWord(gridPath.slurmLogs(job.out))}`,
     "#SBATCH --requeue",
     "#SBATCH --signal=B:TERM@60",
     ...job.sbatchArgs.map((a) => `#SBATCH ${a}`),
@@ -54,9 +54,11 @@ export const slurmScript = (grid: ResolvedGrid, job: SlurmJob): string => {
   ].join("\n")
 }
 
-/** Writes the script to `OUT/slurm/array.sbatch` and returns its path. */
-export const writeSlurmScript = (grid: ResolvedGrid, job: SlurmJob) =>
-  Effect.map(writeFileAtomic(join(job.out, "slurm", "array.sbatch"), slurmScript(grid, job)), () => join(job.out, "slurm", "array.sbatch"))
+/** Writes the script to `gridPath.slurmScript(OUT)` and returns its path. */
+export const writeSlurmScript = (grid: ResolvedGrid, job: SlurmJob) => {
+  const file = gridPath.slurmScript(job.out)
+  return Effect.as(writeFileAtomic(file, slurmScript(grid, job)), file)
+}
 
 /** `sbatch --parsable SCRIPT`: the array's job id, or a one-line error (no sbatch, or its refusal). */
 export const submitSlurm = (script: string) =>

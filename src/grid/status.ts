@@ -1,9 +1,7 @@
-import { join } from "node:path"
 import { Data, Effect } from "effect"
-import { type GridRun, readGridFile } from "../run/grid-file.js"
+import { type GridRun, gridPath, readCellFailure, readGridFile } from "../run/grid-file.js"
 import { lockHolder } from "../run/lock.js"
 import { runProgress } from "../run/run-files.js"
-import { readCellFailure } from "./cell.js"
 
 /**
  * Where one cell (a strategy × seed run) of a grid stands; `round` is its last complete round
@@ -31,7 +29,7 @@ export const gridStatus = (out: string) =>
     const grid = yield* readGridFile(out)
     return yield* Effect.forEach(grid.runs, (run: GridRun) =>
       Effect.gen(function* () {
-        const dir = join(out, run.dir)
+        const dir = gridPath.run(out, run)
         const progress = yield* runProgress(dir)
         const round = progress._tag === "NotStarted" ? 0 : progress.round
         if (progress._tag === "Finished") return { run, state: CellState.Finished({ round }) }

@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises"
+import { access, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import type { DataError } from "../data/errors.js"
@@ -72,3 +72,28 @@ export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<vo
 /** Whether `dir` holds a grid. */
 export const holdsGrid = (dir: string): Effect.Effect<boolean> =>
   Effect.promise(() => access(join(dir, gridFile)).then(() => true, () => false))
+
+/** The paths of a grid directory besides its grid file: its runs, the cells' failures, the SLURM array. */
+export const gridPath = {
+  /** The run of `run` (its `dir`, `<strategy>/seed-<n>`). */
+  run: (out: string, run: Pick<GridRun, "dir">): string => join(out, run.dir),
+  /** Why the cell whose run is in `OUT/<dir>` last failed (`deal experiment --cell`). */
+  failure: (out: string, dir: string): string => join(out, "failures", `${dir}.json`),
+  /** The sbatch script of `deal experiment --slurm`. */
+  slurmScript: (out: string): string => join(out, "slurm", "array.sbatch"),
+  /** Its tasks' logs, in SLURM's pattern (%A the array job, %a the task). */
+  slurmLogs: (out: string): string => join(out, "slurm", "%A_%a.out")
+}
+
+/** Why a cell last failed, as `deal experiment status` shows it (`gridPath.failure`). */
+export const CellFailure = Schema.Struct({ dir: Schema.String, host: Schema.String, at: Schema.String, message: Schema.String })
+export type CellFailure = typeof CellFailure.Type
+
+/** The failure recorded for the run in `OUT/<dir>`, if any. */
+export const readCellFailure = (out: string, dir: string) =>
+  Effect.option(readJsonFile(gridPath.failure(out, dir), CellFailure, "a deal cell failure", "no failure recorded"))
+
+export const writeCellFailure = (out: string, failure: CellFailure): Effect.Effect<void, ReportError> => writeJsonFile(gridPath.failure(out, failure.dir), CellFailure, failure)
+
+/** Clears the failure recorded for the run in `OUT/<dir>` (none: nothing to do). */
+export const clearCellFailure = (out: string, dir: string): Effect.Effect<void> => Effect.promise(() => rm(gridPath.failure(out, dir), { force: true }))
