@@ -43,7 +43,12 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
     forEachDistanceBlock(
       normalised,
       (r0, r1, products) => {
-        for (let j = 0, e = 0; j < N; j++) for (let i = r0; i < r1; i++, e++) cover(j, kernel(norms[i] + norms[j] - 2 * products[e]))
+        // an exp only where the labelled row covers j better than the rows before it
+        for (let j = 0, e = 0; j < N; j++)
+          for (let i = r0; i < r1; i++, e++) {
+            const squared = norms[i] + norms[j] - 2 * products[e]
+            if (squared < within[j]) cover(j, kernel(squared))
+          }
       },
       undefined,
       0,
