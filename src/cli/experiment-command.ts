@@ -8,6 +8,8 @@ import { Progress } from "../loop/progress.js"
 import { GridError, recordGrid, runGrid } from "../grid/runner.js"
 import { type SlurmJob, slurmScript, submitSlurm, writeSlurmScript } from "../grid/slurm.js"
 import { GridProgress } from "../grid/progress.js"
+import { parseQueueUrl } from "../grid/queue.js"
+import { submitToQueue } from "../grid/queue-submit.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
 import { type GridRun, gridPath } from "../run/grid-file.js"
 import { runProgress } from "../run/run-files.js"
@@ -41,7 +43,18 @@ const options = {
   ),
   slurmArgs: textFlag("slurm_args", "with --slurm: more sbatch options, each written as an #SBATCH line, e.g. \"--partition=cpu --cpus-per-task=2 --time=02:00:00\""),
   throttle: integerFlag("throttle", "with --slurm: at most this many cells at once (the array's %)", { min: 1 }),
-  dryRun: Options.boolean("dry_run").pipe(Options.withAlias("dry-run"), Options.withDescription("with --slurm: write and print the script, submit nothing"))
+  dryRun: Options.boolean("dry_run").pipe(Options.withAlias("dry-run"), Options.withDescription("with --slurm: write and print the script, submit nothing")),
+  queue: textFlag(
+    "queue",
+    "enqueue the cells on this Redis (redis://HOST:PORT) for deal worker processes on any machine, then follow the grid to its end; submitting again enqueues nothing already there"
+  ),
+  shared: Options.boolean("shared").pipe(
+    Options.withDescription("with --queue: the workers see OUT at the same path (NFS, a cluster file system) and write the runs there; otherwise each finished run comes back through Redis and is written here")
+  ),
+  detach: Options.boolean("detach").pipe(
+    Options.withDescription("with --queue: enqueue and return; the same command again follows the grid (and collects the runs that finished meanwhile)")
+  ),
+  attempts: integerFlag("attempts", "with --queue: tries per cell before it counts as failed, with backoff from 10 s", { min: 1, default: 3 })
 }
 
 /** The non-empty items of a comma-separated flag value. */
@@ -109,6 +122,28 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
       }
       const id = yield* submitSlurm(script)
       yield* Console.log(`submitted SLURM array job ${id}: ${resolved.runs.length} cells of grid ${resolved.name}; follow them with: deal experiment status ${absolute}`)
+      return
+    }
+    if (Option.isSome(o.queue)) {
+      const url = yield* parseQueueUrl(o.queue.value)
+      const absolute = resolve(out)
+      const { followed } = yield* submitToQueue(resolved, {
+        url,
+        out: absolute,
+        shared: o.shared,
+        attempts: Option.getOrElse(o.attempts, () => 3),
+        detach: o.detach,
+        log: (line) => Effect.runSync(Console.log(line))
+      })
+      if (followed === undefined) {
+        yield* Console.log(`follow it (and collect its runs) with the same command without --detach, or: deal experiment status ${absolute}`)
+        return
+      }
+      yield* Console.log(`grid ${resolved.name}: ${followed.finished} of ${resolved.runs.length} cells finished, ${followed.failed.length} failed; in ${absolute}`)
+      if (followed.failed.length > 0) {
+        return yield* new GridError({ message: `${followed.failed.length} cells failed: ${followed.failed.map((f) => `${f.run.dir} (${f.message})`).join("; ")}` })
+      }
+      yield* Console.log(`next: deal report ${absolute}`)
       return
     }
     if (Option.isSome(o.cell)) {

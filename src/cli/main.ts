@@ -10,12 +10,13 @@ import { runCommand } from "./run-command.js"
 import { stopAnalysisCommand } from "./stop-analysis-command.js"
 import { stoppingCommand } from "./stopping-command.js"
 import { strategiesCommand } from "./strategies-command.js"
+import { workerCommand } from "./worker-command.js"
 
 class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string }> {}
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand])
+  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })

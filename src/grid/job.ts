@@ -5,6 +5,9 @@ import { runExperiment } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
 import { encodeSpec, type ExperimentSpec } from "../run/spec.js"
 import { holdsRun } from "../run/run-files.js"
+import { currentTask } from "../run/lock.js"
+import { packRun } from "../run/run-bundle.js"
+import type { DataError } from "../data/errors.js"
 import type { BackendPreference } from "../runtime/backend.js"
 
 /** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
@@ -12,6 +15,10 @@ export interface GridJob {
   readonly id: number
   readonly dir: string
   readonly spec: ExperimentSpec
+  /** The queue job it runs as (`currentTask`), whose earlier attempts' locks are stale. */
+  readonly task?: string
+  /** Pack the run directory after every round (`JobRound.bundle`), with its models or not. */
+  readonly pack?: { readonly weights: boolean }
 }
 
 /** A round a job completed (sent to the parent for the progress display). */
@@ -19,6 +26,8 @@ export interface JobRound {
   readonly round: number
   readonly labeled: number
   readonly accuracy: number
+  /** The run directory as of this round (`packRun`), when the job asked for it. */
+  readonly bundle?: string
 }
 
 /**
@@ -49,10 +58,21 @@ export type WorkerMessage =
 
 const toJobRound = (r: RoundResult): JobRound => ({ round: r.round, labeled: r.labeled, accuracy: r.accuracy })
 
-/** A reporter that hands each completed round to `onRound`. */
-export const roundReporter = (onRound: (round: JobRound) => void): RunReporter["Type"] => ({
+/**
+ * A reporter that hands each completed round to `onRound`, with the run directory packed when
+ * `pack` is given (the run directory's own reporter has written the round by then).
+ */
+export const roundReporter = (onRound: (round: JobRound) => void, pack?: Effect.Effect<string, DataError>): RunReporter["Type"] => ({
   report: (event) =>
-    RunEvent.$is("RoundCompleted")(event) ? Effect.sync(() => onRound(toJobRound(event.result))) : Effect.void
+    RunEvent.$is("RoundCompleted")(event)
+      ? pack === undefined
+        ? Effect.sync(() => onRound(toJobRound(event.result)))
+        : pack.pipe(
+            Effect.map((bundle) => onRound({ ...toJobRound(event.result), bundle })),
+            // A round whose bundle cannot be read is reported without one (the next round's will do).
+            Effect.catchAll(() => Effect.sync(() => onRound(toJobRound(event.result))))
+          )
+      : Effect.void
 })
 
 /**
@@ -63,7 +83,7 @@ export const roundReporter = (onRound: (round: JobRound) => void): RunReporter["
 export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
   Effect.gen(function* () {
     const started = Date.now()
-    const reporter = roundReporter(onRound)
+    const reporter = roundReporter(onRound, job.pack === undefined ? undefined : packRun(job.dir, job.pack))
     const ended = (status: JobOutcome["status"], rounds: ReadonlyArray<RoundResult>, fromRound?: number): JobOutcome => {
       const last = rounds.at(-1)
       return {
@@ -82,7 +102,7 @@ export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
     }
     const summary = yield* runExperiment(job.spec, { out: job.dir, reporter })
     return ended("ran", summary.rounds)
-  })
+  }).pipe((run) => (job.task === undefined ? run : Effect.locally(run, currentTask, job.task)))
 
 /** A failure as one line: `Tag: file: message`, as the CLI prints it. */
 export const describeFailure = (cause: Cause.Cause<unknown>): string => {

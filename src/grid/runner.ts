@@ -57,6 +57,10 @@ export const workerEntry = (): URL | undefined => {
  */
 export const YOUNG_GENERATION_MB = 192
 
+/** A grid worker thread (`worker.js`), with its backend and share of the cores. */
+export const startGridThread = (entry: URL, data: WorkerData): Worker =>
+  new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
+
 class JobFailure extends Data.TaggedError("JobFailure")<{ readonly message: string }> {}
 
 /** The fields other than the budget on which two grids' bases differ, as `field: saved X, given Y`. */
@@ -175,7 +179,7 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
     const slot = (index: number) =>
       Effect.gen(function* () {
         let worker: Worker | undefined
-        const fresh = () => new Worker(entry!, { workerData: { backend, threads } satisfies WorkerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
+        const fresh = () => startGridThread(entry!, { backend, threads })
         yield* Effect.addFinalizer(() => Effect.promise(() => (worker === undefined ? Promise.resolve(0) : worker.terminate())))
         while (next < jobs.length) {
           const i = next++
@@ -207,4 +211,4 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
   })
 
 /** Whether a worker thread still answers (its thread id is −1 once it has exited). */
-const alive = (worker: Worker) => Effect.sync(() => worker.threadId !== -1)
+export const alive = (worker: Worker) => Effect.sync(() => worker.threadId !== -1)

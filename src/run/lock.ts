@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rm, rmdir } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join, resolve } from "node:path"
-import { Data, Effect, Schema, type Scope } from "effect"
+import { Data, Effect, FiberRef, Schema, type Scope } from "effect"
 import { runFile } from "./run-files.js"
 
 /** Another live process writes the directory, or it cannot be locked at all (read-only, …). */
@@ -22,6 +22,14 @@ export const schedulerTask = (env: NodeJS.ProcessEnv = process.env): string | un
     : env["SLURM_JOB_ID"] !== undefined
       ? `slurm:${env["SLURM_JOB_ID"]}`
       : undefined
+
+/**
+ * The task the current fiber's work runs as: the scheduler's (`schedulerTask`, from the
+ * environment) unless set with `Effect.locally`, as a queue worker sets its job's
+ * (`bullmq:<job id>`: the queue hands a job to one worker at a time, and to another only once the
+ * first stopped renewing its hold).
+ */
+export const currentTask: FiberRef.FiberRef<string | undefined> = FiberRef.unsafeMake(schedulerTask())
 
 /** Whether process `pid` is alive on this host (EPERM: alive, someone else's). */
 const alive = (pid: number): boolean => {
@@ -59,10 +67,11 @@ export const lockHolder = (dir: string) =>
  * Takes the exclusive writer's lock of `dir` (`DIR/.lock`, created with O_EXCL: the holder's
  * pid, host and start time) for the enclosing scope. A lock held by a live process, or by a
  * process on another host (whose liveness cannot be checked), is refused naming the holder; a
- * stale lock (its process is gone, on this host; or an earlier instance of this scheduler task,
- * on any host: `schedulerTask`) is taken over, and `onTakeOver` says so.
+ * stale lock (its process is gone, on this host; or an earlier instance of this scheduler task
+ * or queue job, on any host: `currentTask`) is taken over, and `onTakeOver` says so.
  * Worker threads share their process's pid: a lock left by a terminated worker of a process
- * that still runs is not stale, so a grid runs each directory in one worker at a time.
+ * that still runs is not stale, so a grid runs each directory in one worker at a time (unless
+ * the lock names this task: a queue job retried in the process whose thread it crashed).
  */
 export const lockDirectory = (
   dir: string,
@@ -80,9 +89,11 @@ export const lockDirectory = (
 /** The directories this thread holds the lock of, with how many scopes hold each. */
 const held = new Map<string, number>()
 
-const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<void>): Effect.Effect<void, LockError, Scope.Scope> => {
+const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<void>): Effect.Effect<void, LockError, Scope.Scope> =>
+  Effect.flatMap(FiberRef.get(currentTask), (task) => lockFileAs(dir, task, onTakeOver))
+
+const lockFileAs = (dir: string, task: string | undefined, onTakeOver: (message: string) => Effect.Effect<void>): Effect.Effect<void, LockError, Scope.Scope> => {
   const file = join(dir, runFile.lock)
-  const task = schedulerTask()
   const me: LockFile = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(task === undefined ? {} : { task }) }
   let created = false
   const take = Effect.tryPromise({
@@ -103,7 +114,7 @@ const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<vo
     for (let attempt = 0; attempt < 3; attempt++) {
       if (yield* take) return
       const holder = yield* Effect.promise(() => readHolder(file))
-      const sameTask = holder?.task !== undefined && holder.task === task && !(holder.host === me.host && holder.pid === me.pid)
+      const sameTask = holder?.task !== undefined && holder.task === task
       if (holder !== undefined && !sameTask && (holder.host !== me.host || alive(holder.pid))) {
         return yield* new LockError({
           file,
@@ -114,7 +125,7 @@ const lockFile = (dir: string, onTakeOver: (message: string) => Effect.Effect<vo
         holder === undefined
           ? `took over an unreadable lock in ${dir}`
           : sameTask
-            ? `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), an earlier instance of this task (${task}), which the scheduler has ended`
+            ? `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), an earlier instance of this task (${task}), which the scheduler or queue has ended`
             : `took over the lock of pid ${holder.pid} on ${holder.host} (since ${holder.since}), which is no longer running`
       )
       yield* Effect.promise(() => rm(file, { force: true }))

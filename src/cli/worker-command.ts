@@ -1,0 +1,42 @@
+import { availableParallelism } from "node:os"
+import { resolve } from "node:path"
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { parseQueueUrl } from "../grid/queue.js"
+import { defaultWork, serveQueue } from "../grid/queue-worker.js"
+import type { BackendPreference } from "../runtime/backend.js"
+import { backendPreferences } from "../runtime/backend.js"
+import { choiceFlag, integerFlag, textFlag } from "./flags.js"
+
+const options = {
+  queue: Options.text("queue").pipe(Options.withDescription("the Redis the grids were submitted to (deal experiment SPEC --queue redis://HOST:PORT)")),
+  parallel: integerFlag("parallel", "cells at a time, each on its own worker thread", { min: 1, default: 1 }),
+  work: textFlag("work", `where to run the cells of grids submitted without --shared (default ${defaultWork})`),
+  stallSeconds: integerFlag("stall_seconds", "a cell whose worker has not renewed its hold for this long (killed, cut off) goes back to the queue", {
+    min: 1,
+    default: 30
+  }),
+  backend: choiceFlag("backend", "tfjs backend of every thread", backendPreferences, "auto"),
+  threads: integerFlag("threads", "cores to divide between the threads' wasm backends (default: all of this machine's)", { min: 1 })
+}
+
+/** `deal worker --queue URL`: takes grid cells from a Redis queue until stopped. */
+export const workerCommand = Command.make("worker", options, (o) =>
+  Effect.gen(function* () {
+    const url = yield* parseQueueUrl(o.queue)
+    yield* serveQueue({
+      url,
+      parallel: Option.getOrElse(o.parallel, () => 1),
+      work: resolve(Option.getOrElse(o.work, () => defaultWork)),
+      stallSeconds: Option.getOrElse(o.stallSeconds, () => 30),
+      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference,
+      threads: Option.getOrElse(o.threads, () => availableParallelism()),
+      log: (line) => Effect.runSync(Console.log(line))
+    })
+  })
+).pipe(
+  Command.withDescription(
+    "Take cells of grids submitted with deal experiment SPEC --queue redis://HOST:PORT and run them, --parallel at a time, until stopped (Ctrl-C or SIGTERM hands the running cells back to the queue); " +
+      "a cell whose worker was killed is resumed by another from its last complete round."
+  )
+)

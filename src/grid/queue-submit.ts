@@ -1,0 +1,182 @@
+import { hostname } from "node:os"
+import { Job, QueueEvents } from "bullmq"
+import { Effect, Either, Option, Queue as Mailbox, Schema } from "effect"
+import { clearCellFailure, gridPath, type GridRun, type ResolvedGrid, writeCellFailure } from "../run/grid-file.js"
+import { unpackRun } from "../run/run-bundle.js"
+import { runProgress } from "../run/run-files.js"
+import { CellJobData, CellProgress, CellResult, cellJobId, connect, connection, gridKey, openQueue, queueName, showUrl } from "./queue.js"
+import { GridError, recordGrid } from "./runner.js"
+
+export interface SubmitOptions {
+  readonly url: string
+  /** The grid's directory, absolute. */
+  readonly out: string
+  /** Workers see `out` at the same path and write it in place. */
+  readonly shared: boolean
+  /** Tries per cell before it counts as failed (BullMQ's attempts, with exponential backoff from 10 s). */
+  readonly attempts: number
+  /** Enqueue and return, without following the grid (or collecting its results) to the end. */
+  readonly detach: boolean
+  readonly log: (line: string) => void
+}
+
+/** How the cells of a submitted grid stood when it was submitted. */
+export interface Submitted {
+  readonly enqueued: number
+  readonly queued: number
+  readonly retried: number
+  readonly finished: number
+}
+
+/** How a followed grid ended: its finished cells (those finished before it was submitted too), its failed ones. */
+export interface Followed {
+  readonly finished: number
+  readonly failed: ReadonlyArray<{ readonly run: GridRun; readonly message: string }>
+}
+
+type QueueEvent =
+  | { readonly type: "progress"; readonly id: string; readonly data: unknown }
+  | { readonly type: "settled" | "stalled"; readonly id: string }
+  | { readonly type: "failed"; readonly id: string; readonly reason: string }
+
+const BACKOFF_MS = 10_000
+
+/** How often a follower asks for every unsettled cell's state, besides the queue's events. */
+const RESCAN = "10 seconds"
+
+/**
+ * `deal experiment SPEC --queue URL`: records the grid in `out` and enqueues each of its cells
+ * as a BullMQ job whose id is the cell (`cellJobId`), unless the job is there already (queued,
+ * running or finished: nothing is added) or the cell's run in `out` has finished; a cell whose
+ * job failed for good is retried. Then, unless detached, follows the grid to its end: each
+ * round as workers report it, each cell as it finishes or fails; the runs of a grid without a
+ * shared directory are written into `out` as their jobs finish (submitting again collects those
+ * that finished while nobody followed).
+ */
+export const submitToQueue = (grid: ResolvedGrid, options: SubmitOptions) =>
+  Effect.gen(function* () {
+    const queue = yield* openQueue(options.url)
+    yield* recordGrid(grid, options.out)
+    const key = gridKey(grid, options.out, options.shared)
+    const cells = grid.runs.map((run, cell) => ({ cell, run, id: cellJobId(key, run) }))
+    const counts = { enqueued: 0, queued: 0, retried: 0, finished: 0 }
+    const pending: typeof cells = []
+    for (const c of cells) {
+      const job = yield* Effect.promise(() => queue.getJob(c.id))
+      const state = job === undefined ? undefined : yield* Effect.promise(() => job.getState())
+      const onDisk = (yield* runProgress(gridPath.run(options.out, c.run)))._tag === "Finished"
+      if (job !== undefined && state === "failed") {
+        yield* Effect.promise(() => job.retry("failed"))
+        counts.retried++
+      } else if (state === "completed" || (job === undefined && onDisk)) {
+        counts.finished++
+        // A run that finished elsewhere is followed only to be collected.
+        if (options.shared || onDisk) continue
+      } else if (job !== undefined) counts.queued++
+      else {
+        const data: CellJobData = { grid: key, out: options.out, host: hostname(), shared: options.shared, cell: c.cell, run: c.run }
+        yield* Effect.promise(() =>
+          queue.add(c.run.dir, Schema.encodeSync(CellJobData)(data), {
+            jobId: c.id,
+            attempts: options.attempts,
+            backoff: { type: "exponential", delay: BACKOFF_MS },
+            removeOnComplete: false,
+            removeOnFail: false
+          })
+        )
+        counts.enqueued++
+      }
+      pending.push(c)
+    }
+    options.log(
+      `grid ${grid.name} (${key}) on ${showUrl(options.url)}: ${counts.enqueued} cells enqueued, ${counts.queued} already queued or running, ` +
+        `${counts.retried} failed ones retried, ${counts.finished} finished`
+    )
+    if (options.detach) return { submitted: counts satisfies Submitted, followed: undefined }
+    const followed = yield* followCells(pending, options)
+    // The cells not followed had finished already.
+    return { submitted: counts satisfies Submitted, followed: { ...followed, finished: followed.finished + cells.length - pending.length } satisfies Followed }
+  }).pipe(Effect.scoped)
+
+/**
+ * Follows `cells` until each has finished or failed for good: a line per round a worker
+ * reports, per stall and per failed attempt; a finished cell of a grid without a shared
+ * directory has its run written into `out` (unless a finished run is there already), a failed
+ * one its failure (`deal experiment status` shows it).
+ */
+const followCells = (cells: ReadonlyArray<{ readonly cell: number; readonly run: GridRun; readonly id: string }>, options: SubmitOptions) =>
+  Effect.gen(function* () {
+    const queue = yield* openQueue(options.url)
+    const events = yield* connect(() => new QueueEvents(queueName, { connection: connection(options.url) }), options.url)
+    const mailbox = yield* Mailbox.unbounded<QueueEvent>()
+    const offer = (e: QueueEvent) => void Effect.runFork(Mailbox.offer(mailbox, e))
+    events.on("progress", ({ jobId, data }) => offer({ type: "progress", id: jobId, data }))
+    events.on("completed", ({ jobId }) => offer({ type: "settled", id: jobId }))
+    events.on("failed", ({ jobId, failedReason }) => offer({ type: "failed", id: jobId, reason: failedReason }))
+    events.on("stalled", ({ jobId }) => offer({ type: "stalled", id: jobId }))
+
+    const byId = new Map(cells.map((c) => [c.id, c]))
+    const unsettled = new Set(byId.keys())
+    const failed: Array<{ run: GridRun; message: string }> = []
+    let finished = 0
+    const name = (c: { cell: number; run: GridRun }) => `cell ${c.cell} (${c.run.dir})`
+
+    /** Settles a cell whose job has finished or failed for good; leaves any other as it is. */
+    const settle = (id: string) =>
+      Effect.gen(function* () {
+        const c = byId.get(id)
+        if (c === undefined || !unsettled.has(id)) return
+        const job = yield* Effect.promise(() => Job.fromId<unknown, unknown>(queue, id))
+        const state = job === undefined ? "missing" : yield* Effect.promise(() => job.getState())
+        if (job === undefined || state === "missing") {
+          unsettled.delete(id)
+          failed.push({ run: c.run, message: "its job was removed from the queue" })
+          options.log(`${name(c)}: its job was removed from the queue; submit the grid again to enqueue it`)
+        } else if (state === "completed") {
+          const result = Schema.decodeUnknownEither(CellResult)(job.returnvalue)
+          const dir = gridPath.run(options.out, c.run)
+          if (Either.isLeft(result)) {
+            failed.push({ run: c.run, message: "its job returned no deal result" })
+          } else {
+            const collect = !options.shared && result.right.files !== undefined && (yield* runProgress(dir))._tag !== "Finished"
+            if (collect) yield* unpackRun(result.right.files!, dir)
+            yield* clearCellFailure(options.out, c.run.dir)
+            finished++
+            options.log(`${name(c)}: ${result.right.status}, ${result.right.rounds} rounds on ${result.right.host}${collect ? `; written to ${dir}` : ""}`)
+          }
+          unsettled.delete(id)
+        } else if (state === "failed") {
+          const message = job.failedReason ?? "failed"
+          failed.push({ run: c.run, message })
+          yield* writeCellFailure(options.out, { dir: c.run.dir, host: "queue", at: new Date().toISOString(), message }).pipe(Effect.ignore)
+          options.log(`${name(c)}: failed after ${job.attemptsMade} attempts: ${message}`)
+          unsettled.delete(id)
+        }
+      })
+
+    const rescan = Effect.forEach([...unsettled], settle, { discard: true })
+    yield* rescan
+    while (unsettled.size > 0) {
+      const next = yield* Mailbox.take(mailbox).pipe(Effect.timeoutOption(RESCAN))
+      if (Option.isNone(next)) {
+        yield* rescan
+        continue
+      }
+      const e = next.value
+      const c = byId.get(e.id)
+      if (c === undefined || !unsettled.has(e.id)) continue
+      if (e.type === "progress") {
+        const p = Schema.decodeUnknownOption(CellProgress)(e.data)
+        if (Option.isSome(p)) {
+          const { round, labeled, accuracy, host, pid } = p.value
+          options.log(`${name(c)}: round ${round}, ${labeled} labels, accuracy ${accuracy.toFixed(4)} (on ${host}, pid ${pid})`)
+        }
+      } else if (e.type === "stalled") {
+        options.log(`${name(c)}: its worker stopped answering; back in the queue, to be resumed from its last complete round`)
+      } else {
+        yield* settle(e.id)
+        if (e.type === "failed" && unsettled.has(e.id)) options.log(`${name(c)}: an attempt failed (${e.reason}); it will be retried`)
+      }
+    }
+    return { finished, failed } satisfies Followed
+  }).pipe(Effect.scoped)
