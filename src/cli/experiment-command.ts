@@ -1,4 +1,5 @@
 import { realpathSync } from "node:fs"
+import { readFile } from "node:fs/promises"
 import { resolve } from "node:path"
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Layer, Option } from "effect"
@@ -8,12 +9,14 @@ import { Progress } from "../loop/progress.js"
 import { GridError, recordGrid, runGrid } from "../grid/runner.js"
 import { type SlurmJob, slurmScript, submitSlurm, writeSlurmScript } from "../grid/slurm.js"
 import { GridProgress } from "../grid/progress.js"
+import { indexedJobManifest } from "../grid/kubernetes.js"
 import { parseQueueUrl } from "../grid/queue.js"
 import { submitToQueue } from "../grid/queue-submit.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
 import { type GridRun, gridPath } from "../run/grid-file.js"
 import { runProgress } from "../run/run-files.js"
 import { SpecError } from "../run/spec.js"
+import { DataError } from "../data/errors.js"
 import type { BackendPreference } from "../runtime/backend.js"
 import { Backend, backendPreferences } from "../runtime/backend.js"
 import { parseDecimalInteger } from "../runtime/decimal.js"
@@ -42,7 +45,7 @@ const options = {
     Options.withDescription("write OUT/slurm/array.sbatch, one SLURM array task per cell (each runs --cell $SLURM_ARRAY_TASK_ID), and submit it with sbatch")
   ),
   slurmArgs: textFlag("slurm_args", "with --slurm: more sbatch options, each written as an #SBATCH line, e.g. \"--partition=cpu --cpus-per-task=2 --time=02:00:00\""),
-  throttle: integerFlag("throttle", "with --slurm: at most this many cells at once (the array's %)", { min: 1 }),
+  throttle: integerFlag("throttle", "with --slurm or --k8s: at most this many cells at once (the array's %, the Job's parallelism)", { min: 1 }),
   dryRun: Options.boolean("dry_run").pipe(Options.withAlias("dry-run"), Options.withDescription("with --slurm: write and print the script, submit nothing")),
   queue: textFlag(
     "queue",
@@ -54,6 +57,11 @@ const options = {
   detach: Options.boolean("detach").pipe(
     Options.withDescription("with --queue: enqueue and return; the same command again follows the grid (and collects the runs that finished meanwhile)")
   ),
+  k8s: Options.boolean("k8s").pipe(
+    Options.withDescription("print a Kubernetes Indexed Job (and a ConfigMap holding SPEC) whose pod i runs --cell i on a shared claim; apply it with kubectl apply -f")
+  ),
+  k8sImage: textFlag("k8s_image", "with --k8s: an image with Node 20 and deal installed (default deal:latest)"),
+  k8sClaim: textFlag("k8s_claim", "with --k8s: the ReadWriteMany PersistentVolumeClaim the runs go to, mounted at /runs (default deal-runs)"),
   attempts: integerFlag("attempts", "with --queue: tries per cell before it counts as failed, with backoff from 10 s", { min: 1, default: 3 })
 }
 
@@ -100,16 +108,30 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     const out = Option.getOrElse(o.out, () => `runs/${grid.name}${resolved.profile === null ? "" : `-${resolved.profile}`}`)
     const backend = Option.getOrElse(o.backend, () => "auto") as BackendPreference
     const threads = Option.getOrUndefined(o.threads)
+    const given = (flag: string, value: Option.Option<string>) => (Option.isSome(value) ? [flag, value.value] : [])
+    const gridFlags = [...given("--profile", o.profile), ...given("--seeds", o.seeds), ...given("--strategies", o.strategies), ...given("--backend", o.backend)]
+    if (o.k8s) {
+      const specText = yield* Effect.tryPromise({ try: () => readFile(o.spec, "utf8"), catch: (e) => new DataError({ file: o.spec, message: `cannot read: ${(e as Error).message}` }) })
+      yield* Console.log(
+        indexedJobManifest(resolved, {
+          specText,
+          flags: gridFlags,
+          image: Option.getOrElse(o.k8sImage, () => "deal:latest"),
+          claim: Option.getOrElse(o.k8sClaim, () => "deal-runs"),
+          throttle: Option.getOrUndefined(o.throttle)
+        })
+      )
+      return
+    }
     if (o.slurm) {
       const absolute = resolve(out)
-      const given = (flag: string, value: Option.Option<string>) => (Option.isSome(value) ? [flag, value.value] : [])
       const job: SlurmJob = {
         spec: resolve(o.spec),
         out: absolute,
         cwd: process.cwd(),
         node: process.execPath,
         deal: realpathSync(process.argv[1]),
-        flags: [...given("--profile", o.profile), ...given("--seeds", o.seeds), ...given("--strategies", o.strategies), ...given("--backend", o.backend)],
+        flags: gridFlags,
         throttle: Option.getOrUndefined(o.throttle),
         sbatchArgs: Option.match(o.slurmArgs, { onNone: () => [], onSome: (text) => text.split(/\s+/).filter((a) => a !== "") })
       }

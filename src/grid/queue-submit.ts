@@ -2,8 +2,9 @@ import { hostname } from "node:os"
 import { Job, QueueEvents } from "bullmq"
 import { Effect, Either, Option, Queue as Mailbox, Schema } from "effect"
 import { clearCellFailure, gridPath, type GridRun, type ResolvedGrid, writeCellFailure } from "../run/grid-file.js"
-import { unpackRun } from "../run/run-bundle.js"
-import { runProgress } from "../run/run-files.js"
+import { packRun, unpackRun } from "../run/run-bundle.js"
+import { holdsRun, readSpecFile, runProgress } from "../run/run-files.js"
+import { encodeSpec, type ExperimentSpec } from "../run/spec.js"
 import { CellJobData, CellProgress, CellResult, cellJobId, connect, connection, gridKey, openQueue, queueName, showUrl } from "./queue.js"
 import { GridError, recordGrid } from "./runner.js"
 
@@ -41,6 +42,21 @@ type QueueEvent =
 
 const BACKOFF_MS = 10_000
 
+/** A run's spec as its job carries it (JSON), to tell whether a job or a run directory is of this spec. */
+const specKey = (spec: ExperimentSpec) => JSON.stringify(encodeSpec(spec))
+
+/** Whether `dir` holds a finished run of the spec `spec` (`specKey`). */
+const finishedAs = (dir: string, spec: string) =>
+  Effect.gen(function* () {
+    if ((yield* runProgress(dir))._tag !== "Finished") return false
+    const saved = yield* Effect.option(readSpecFile(dir))
+    return Option.isSome(saved) && specKey(saved.value) === spec
+  })
+
+/** The run an earlier job of a cell carried: its result, else its last checkpoint. */
+const earlierRun = (job: { readonly returnvalue: unknown; readonly data: { readonly checkpoint?: string } } | undefined) =>
+  job === undefined ? undefined : Option.getOrUndefined(Option.flatMapNullable(Schema.decodeUnknownOption(CellResult)(job.returnvalue), (r) => r.files)) ?? job.data.checkpoint
+
 /** How often a follower asks for every unsettled cell's state, besides the queue's events. */
 const RESCAN = "10 seconds"
 
@@ -48,7 +64,10 @@ const RESCAN = "10 seconds"
  * `deal experiment SPEC --queue URL`: records the grid in `out` and enqueues each of its cells
  * as a BullMQ job whose id is the cell (`cellJobId`), unless the job is there already (queued,
  * running or finished: nothing is added) or the cell's run in `out` has finished; a cell whose
- * job failed for good is retried. Then, unless detached, follows the grid to its end: each
+ * job failed for good is retried. A job of another spec (the grid's budget changed) is replaced,
+ * and its cell goes on from where it stopped, as a local grid's runs do: without a shared
+ * directory the new job carries the run (from `out`, or the old job). Then, unless detached,
+ * follows the grid to its end: each
  * round as workers report it, each cell as it finishes or fails; the runs of a grid without a
  * shared directory are written into `out` as their jobs finish (submitting again collects those
  * that finished while nobody followed).
@@ -62,30 +81,52 @@ export const submitToQueue = (grid: ResolvedGrid, options: SubmitOptions) =>
     const counts = { enqueued: 0, queued: 0, retried: 0, finished: 0 }
     const pending: typeof cells = []
     for (const c of cells) {
+      const dir = gridPath.run(options.out, c.run)
+      const spec = specKey(c.run.spec)
       const job = yield* Effect.promise(() => queue.getJob(c.id))
       const state = job === undefined ? undefined : yield* Effect.promise(() => job.getState())
-      const onDisk = (yield* runProgress(gridPath.run(options.out, c.run)))._tag === "Finished"
-      if (job !== undefined && state === "failed") {
-        yield* Effect.promise(() => job.retry("failed"))
-        counts.retried++
-      } else if (state === "completed" || (job === undefined && onDisk)) {
-        counts.finished++
-        // A run that finished elsewhere is followed only to be collected.
-        if (options.shared || onDisk) continue
-      } else if (job !== undefined) counts.queued++
-      else {
-        const data: CellJobData = { grid: key, out: options.out, host: hostname(), shared: options.shared, cell: c.cell, run: c.run }
-        yield* Effect.promise(() =>
-          queue.add(c.run.dir, Schema.encodeSync(CellJobData)(data), {
-            jobId: c.id,
-            attempts: options.attempts,
-            backoff: { type: "exponential", delay: BACKOFF_MS },
-            removeOnComplete: false,
-            removeOnFail: false
-          })
-        )
-        counts.enqueued++
+      if (job !== undefined && (state === "active" || JSON.stringify(job.data.run?.spec) === spec)) {
+        if (state === "failed") {
+          yield* Effect.promise(() => job.retry("failed"))
+          counts.retried++
+        } else if (state === "completed") {
+          counts.finished++
+          // A run that finished elsewhere is followed only to be collected.
+          if (options.shared || (yield* finishedAs(dir, spec))) continue
+        } else counts.queued++
+        pending.push(c)
+        continue
       }
+      if (job === undefined && (yield* finishedAs(dir, spec))) {
+        counts.finished++
+        continue
+      }
+      // No job, or one under another budget (which the cell takes up, as a local grid's runs do):
+      // enqueued, carrying the run as far as it went when the workers share no directory.
+      const carried =
+        options.shared ? undefined
+        : (yield* holdsRun(dir)) ? yield* packRun(dir, { weights: c.run.spec.warmStart })
+        : earlierRun(job)
+      if (job !== undefined) yield* Effect.promise(() => job.remove())
+      const data: CellJobData = {
+        grid: key,
+        out: options.out,
+        host: hostname(),
+        shared: options.shared,
+        cell: c.cell,
+        run: c.run,
+        ...(carried === undefined ? {} : { checkpoint: carried })
+      }
+      yield* Effect.promise(() =>
+        queue.add(c.run.dir, Schema.encodeSync(CellJobData)(data), {
+          jobId: c.id,
+          attempts: options.attempts,
+          backoff: { type: "exponential", delay: BACKOFF_MS },
+          removeOnComplete: false,
+          removeOnFail: false
+        })
+      )
+      counts.enqueued++
       pending.push(c)
     }
     options.log(
@@ -138,7 +179,7 @@ const followCells = (cells: ReadonlyArray<{ readonly cell: number; readonly run:
           if (Either.isLeft(result)) {
             failed.push({ run: c.run, message: "its job returned no deal result" })
           } else {
-            const collect = !options.shared && result.right.files !== undefined && (yield* runProgress(dir))._tag !== "Finished"
+            const collect = !options.shared && result.right.files !== undefined && !(yield* finishedAs(dir, specKey(c.run.spec)))
             if (collect) yield* unpackRun(result.right.files!, dir)
             yield* clearCellFailure(options.out, c.run.dir)
             finished++
@@ -156,6 +197,9 @@ const followCells = (cells: ReadonlyArray<{ readonly cell: number; readonly run:
 
     const rescan = Effect.forEach([...unsettled], settle, { discard: true })
     yield* rescan
+    if (unsettled.size > 0 && (yield* Effect.promise(() => queue.getWorkersCount())) === 0) {
+      options.log(`no deal worker is connected to ${showUrl(options.url)} yet: start some with deal worker --queue ${showUrl(options.url)}`)
+    }
     while (unsettled.size > 0) {
       const next = yield* Mailbox.take(mailbox).pipe(Effect.timeoutOption(RESCAN))
       if (Option.isNone(next)) {

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path"
 import type { Worker as Thread } from "node:worker_threads"
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq"
 import { Effect, Either, Exit, ParseResult, Schema } from "effect"
-import { clearCellFailure, gridPath, writeCellFailure } from "../run/grid-file.js"
+import { clearCellFailure, gridPath, holdsGrid, writeCellFailure } from "../run/grid-file.js"
 import { packRun, unpackRun } from "../run/run-bundle.js"
 import type { BackendPreference } from "../runtime/backend.js"
 import { describeFailure, type GridJob, type JobRound } from "./job.js"
@@ -47,12 +47,13 @@ export const serveQueue = (options: QueueWorkerOptions) =>
     let stopping = false
     const host = hostname()
 
-    const process = async (job: Job<EncodedCellJob, CellResult>, token?: string): Promise<CellResult> => {
+    const processCell = async (job: Job<EncodedCellJob, CellResult>, token?: string): Promise<CellResult> => {
       const decoded = Schema.decodeUnknownEither(CellJobData)(job.data)
       if (Either.isLeft(decoded)) {
         throw new UnrecoverableError(`job ${job.id} is not a deal cell: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").join(" ")}`)
       }
       const data = decoded.right
+      const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
       const name = `cell ${data.cell} (${data.run.dir}) of ${data.grid}`
       // Handed back without counting as an attempt: another worker takes it at once.
       const handBack = async () => {
@@ -61,8 +62,10 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         return new WaitingError()
       }
       if (stopping) throw await handBack()
+      if (data.shared && !(await run(holdsGrid(data.out)))) {
+        throw new UnrecoverableError(`${name}: ${data.out} (with its grid.json) is not visible on ${host}: the grid was submitted with --shared, but this worker does not share its directory`)
+      }
       const dir = data.shared ? resolve(gridPath.run(data.out, data.run)) : resolve(options.work, data.grid, data.run.dir)
-      const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
       if (!data.shared && data.checkpoint !== undefined) await run(unpackRun(data.checkpoint, dir))
       if (data.shared) await run(clearCellFailure(data.out, data.run.dir))
       options.log(`${name}: taken (attempt ${job.attemptsMade + 1}${data.checkpoint === undefined ? "" : ", from its checkpoint"}), in ${dir}`)
@@ -71,7 +74,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
       let sent = Promise.resolve()
       const onRound = (r: JobRound) => {
         options.log(`${name}: round ${r.round}, ${r.labeled} labels, accuracy ${r.accuracy.toFixed(4)}`)
-        const progress: CellProgress = { round: r.round, labeled: r.labeled, accuracy: r.accuracy, host, pid: globalThis.process.pid }
+        const progress: CellProgress = { round: r.round, labeled: r.labeled, accuracy: r.accuracy, host, pid: process.pid }
         const bundle = r.bundle
         sent = sent
           .then(() => (bundle === undefined ? undefined : job.updateData({ ...job.data, checkpoint: bundle })))
@@ -102,13 +105,15 @@ export const serveQueue = (options: QueueWorkerOptions) =>
       const outcome = exit.value
       options.log(`${name}: ${outcome.status}, ${outcome.rounds} rounds in ${outcome.seconds.toFixed(1)} s`)
       const files = data.shared ? undefined : await run(packRun(dir, { weights: false }))
+      // The result holds the run now: Redis keeps it once, not twice.
+      if (job.data.checkpoint !== undefined) await job.updateData({ ...job.data, checkpoint: undefined })
       return { status: outcome.status, rounds: outcome.rounds, seconds: outcome.seconds, host, ...(files === undefined ? {} : { files }) }
     }
 
     const stall = options.stallSeconds * 1000
     const worker = yield* connect(
       () =>
-        new Worker<EncodedCellJob, CellResult>(queueName, process, {
+        new Worker<EncodedCellJob, CellResult>(queueName, processCell, {
           connection: connection(options.url),
           concurrency: options.parallel,
           lockDuration: stall,
@@ -129,7 +134,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         await Promise.all(idle.map((t) => t.terminate()))
       })
     )
-    options.log(`deal worker on ${host} (pid ${globalThis.process.pid}): ${options.parallel} at a time from ${queueName}; runs of grids without a shared directory in ${options.work}`)
+    options.log(`deal worker on ${host} (pid ${process.pid}): ${options.parallel} at a time from ${queueName}; runs of grids without a shared directory in ${options.work}`)
     yield* Effect.tryPromise({ try: () => worker.run(), catch: (e) => new GridError({ message: `the worker stopped: ${(e as Error).message}` }) })
   }).pipe(Effect.scoped)
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { writeFileAtomic } from "../report/atomic-write.js"
-import { gridFile, gridPath, type ResolvedGrid } from "../run/grid-file.js"
+import { gridFile, gridPath, type GridResources, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"
 
 /** What the sbatch script of a grid needs besides the grid. */
@@ -24,12 +24,23 @@ export interface SlurmJob {
 /** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
 export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)
 
+/** The sbatch options of a grid's resources that `given` (the command line's) does not set itself. */
+export const resourceArgs = (resources: GridResources, given: ReadonlyArray<string>): Array<string> => {
+  const sets = (...options: Array<string>) => given.some((a) => options.some((o) => a === o || a.startsWith(`${o}=`) || (o.length === 2 && a.startsWith(o))))
+  return [
+    ...(resources.cpus !== undefined && !sets("--cpus-per-task", "-c") ? [`--cpus-per-task=${resources.cpus}`] : []),
+    ...(resources.memory !== undefined && !sets("--mem", "--mem-per-cpu") ? [`--mem=${resources.memory}`] : []),
+    ...(resources.time !== undefined && !sets("--time", "-t") ? [`--time=${resources.time}`] : [])
+  ]
+}
+
 /**
  * The sbatch script of a grid: one array task per cell (strategy × seed), each running
  * `deal experiment SPEC --out OUT --cell $SLURM_ARRAY_TASK_ID` with the grid's flags, so a task
  * requeued after preemption or a node failure resumes its cell from its last complete round.
  * `--requeue` lets SLURM requeue it; SIGTERM comes 60 s before the time limit (`--signal`), which
- * deal answers by finishing its writes and stopping; logs go to `OUT/slurm/`.
+ * deal answers by finishing its writes and stopping; logs go to `OUT/slurm/`. The grid's
+ * resources become `--cpus-per-task`, `--mem` and `--time`, unless `--slurm_args` sets them.
  */
 export const slurmScript = (grid: ResolvedGrid, job: SlurmJob): string => {
   const last = grid.runs.length - 1
@@ -44,6 +55,7 @@ export const slurmScript = (grid: ResolvedGrid, job: SlurmJob): string => {
     `#SBATCH --output=${shellWord(gridPath.slurmLogs(job.out))}`,
     "#SBATCH --requeue",
     "#SBATCH --signal=B:TERM@60",
+    ...resourceArgs(grid.resources ?? {}, job.sbatchArgs).map((a) => `#SBATCH ${a}`),
     ...job.sbatchArgs.map((a) => `#SBATCH ${a}`),
     "",
     "set -euo pipefail",

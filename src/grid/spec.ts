@@ -4,10 +4,10 @@ import { DataError } from "../data/errors.js"
 import { modelCatalogue, modelNames } from "../models/catalogue.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"
 import { formatIssues } from "../run/json-file.js"
-import { GridReportOptions, type GridRun, readGridFile, type ResolvedGrid } from "../run/grid-file.js"
+import { GridReportOptions, GridResources, type GridRun, readGridFile, type ResolvedGrid } from "../run/grid-file.js"
 import { ExperimentSpec, resolveSpec, Seed, SpecError } from "../run/spec.js"
 
-export { GridReportOptions, PaperReference, type GridRun, type ResolvedGrid } from "../run/grid-file.js"
+export { GridReportOptions, GridResources, PaperReference, type GridRun, type ResolvedGrid } from "../run/grid-file.js"
 
 /** An experiment spec as written in JSON (defaults not yet filled in). */
 const EncodedSpec = Schema.encodedSchema(ExperimentSpec)
@@ -33,7 +33,9 @@ export const GridProfile = Schema.extend(
     /** What the profile is for, in one line. */
     about: Schema.optional(Schema.String),
     seeds: Schema.optional(Seeds),
-    strategies: Schema.optional(Strategies)
+    strategies: Schema.optional(Strategies),
+    /** Replaces the grid's resources. */
+    resources: Schema.optional(GridResources)
   })
 )
 export type GridProfile = typeof GridProfile.Type
@@ -49,6 +51,8 @@ export const GridSpec = Schema.Struct({
   strategies: Strategies,
   seeds: Seeds,
   profiles: Schema.optionalWith(Schema.Record({ key: Schema.String, value: GridProfile }), { default: () => ({}) }),
+  /** What each cell needs from a scheduler: `deal experiment --slurm` and `--k8s` ask for it. */
+  resources: Schema.optional(GridResources),
   report: Schema.optionalWith(GridReportOptions, { default: () => ({}) })
 })
 export type GridSpec = typeof GridSpec.Type
@@ -98,8 +102,9 @@ export const resolveGrid = (
       }
       profile = found
     }
-    const { about: _about, seeds: profileSeeds, strategies: profileStrategies, ...overrides } = profile
+    const { about: _about, seeds: profileSeeds, strategies: profileStrategies, resources: profileResources, ...overrides } = profile
     const base = { ...grid.base, ...overrides } as GridBase
+    const resources = profileResources ?? grid.resources
     const strategies = options.strategies ?? profileStrategies ?? grid.strategies
     const seeds = options.seeds ?? profileSeeds ?? grid.seeds
     if (seeds.length === 0) return yield* new SpecError({ message: "a grid needs at least one seed" })
@@ -133,6 +138,7 @@ export const resolveGrid = (
       seeds,
       base,
       report: grid.report,
+      ...(resources === undefined ? {} : { resources }),
       runs
     }
   })

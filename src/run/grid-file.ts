@@ -42,6 +42,17 @@ export const GridReportOptions = Schema.Struct({
 })
 export type GridReportOptions = typeof GridReportOptions.Type
 
+/**
+ * What one cell (one run) of a grid needs, for a scheduler: cores, memory (SLURM's units: `4G`)
+ * and wall time (`HH:MM:SS` or `D-HH:MM:SS`).
+ */
+export const GridResources = Schema.Struct({
+  cpus: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  memory: Schema.optional(Schema.String.pipe(Schema.pattern(/^[1-9]\d*[KMGT]$/, { message: () => "a size in K, M, G or T, such as 4G" }))),
+  time: Schema.optional(Schema.String.pipe(Schema.pattern(/^(\d+-)?\d{1,2}:[0-5]\d:[0-5]\d$/, { message: () => "a wall time HH:MM:SS or D-HH:MM:SS, such as 02:00:00" })))
+})
+export type GridResources = typeof GridResources.Type
+
 /** One run of a grid: its directory (relative to the grid's) and its resolved spec. */
 export const GridRun = Schema.Struct({ strategy: Schema.String, seed: Schema.Int, dir: Schema.String, spec: ExperimentSpec })
 export type GridRun = typeof GridRun.Type
@@ -56,6 +67,8 @@ export const ResolvedGrid = Schema.Struct({
   /** The spec fields every run shares (as written, before defaults). */
   base: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   report: GridReportOptions,
+  /** What each cell needs from a scheduler (`--slurm`, `--k8s`). */
+  resources: Schema.optional(GridResources),
   runs: Schema.Array(GridRun)
 })
 export type ResolvedGrid = typeof ResolvedGrid.Type

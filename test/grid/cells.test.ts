@@ -112,9 +112,9 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     expect(await cellStates(out)).toEqual(["random/seed-1: finished at round 1"])
   }, 120_000)
 
-  it("--slurm --dry_run writes an sbatch array of one task per cell, which runs its cell when a task runs it", async () => {
+  it("--slurm --dry_run writes an sbatch array of one task per cell, asking for the spec's resources, which runs its cell when a task runs it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "deal-slurm-"))
-    const spec = specIn(dir, { ...tinyGrid, strategies: ["entropy", "random"], seeds: [1, 2] })
+    const spec = specIn(dir, { ...tinyGrid, strategies: ["entropy", "random"], seeds: [1, 2], resources: { cpus: 1, memory: "2G", time: "01:00:00" } })
     const out = join(dir, "out with space")
     const dry = await deal("experiment", spec, "--out", out, "--slurm", "--dry_run", "--throttle", "2", "--seeds", "2,1", "--slurm_args", "--partition=cpu --time=00:30:00")
     expect(dry.code).toBe(0)
@@ -125,6 +125,10 @@ describe("deal experiment --cell and deal experiment status (one cell per schedu
     expect(lines).toContain("#SBATCH --requeue")
     expect(lines).toContain("#SBATCH --partition=cpu")
     expect(lines).toContain("#SBATCH --time=00:30:00")
+    // the spec's resources, but the time the command line gives
+    expect(lines).toContain("#SBATCH --cpus-per-task=1")
+    expect(lines).toContain("#SBATCH --mem=2G")
+    expect(lines).not.toContain("#SBATCH --time=01:00:00")
     expect(lines).toContain(`#SBATCH --output='${join(out, "slurm", "%A_%a.out")}'`)
     expect(script).toMatch(/experiment \S+grid-spec\.json --out '[^']+out with space' --cell "\$SLURM_ARRAY_TASK_ID" --seeds 2,1 --threads/)
     // the grid is recorded for status before any task runs

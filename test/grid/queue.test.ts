@@ -102,6 +102,20 @@ describe.skipIf(redis === undefined)("grids through a Redis work queue (a redis-
     expect(await queue.getJobCounts()).toEqual(before)
     expect(before.completed).toBe(4)
     await queue.close()
+
+    // A grown budget replaces the jobs; each carries its run from OUT and goes on from its last
+    // round (redone: the finished run never made its query), not from the start.
+    writeFileSync(spec, JSON.stringify({ ...tiny, base: { ...tiny.base, nRound: 3 } }))
+    const grown = await runDeal(["experiment", spec, "--out", out, "--queue", redis!.url])
+    writeFileSync(spec, JSON.stringify(tiny))
+    expect(grown.stdout).toContain("4 cells enqueued, 0 already queued or running, 0 failed ones retried, 0 finished")
+    expect(grown.stdout).not.toMatch(/round [01],/)
+    expect(grown.stdout).toMatch(/cell 0 \(entropy\/seed-1\): round 3,/)
+    expect(grown.stdout).toContain("grid tiny-queue: 4 of 4 cells finished, 0 failed")
+    const longer = join(dir, "local-longer")
+    writeFileSync(join(dir, "longer.json"), JSON.stringify({ ...tiny, base: { ...tiny.base, nRound: 3 } }))
+    expect((await runDeal(["experiment", join(dir, "longer.json"), "--out", longer, "--parallel", "2"])).code).toBe(0)
+    for (const run of cells) expect(results(out, run), run).toBe(results(longer, run))
     b.child.kill("SIGTERM")
     expect((await b.exited).code).toBe(143)
   })
