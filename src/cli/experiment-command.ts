@@ -11,7 +11,6 @@ import { type SlurmJob, slurmScript, submitSlurm, writeSlurmScript } from "../gr
 import { GridProgress } from "../grid/progress.js"
 import { indexedJobManifest } from "../grid/kubernetes.js"
 import { parseQueueUrl } from "../grid/queue.js"
-import { submitToQueue } from "../grid/queue-submit.js"
 import { readGridSpec, resolveGrid } from "../grid/spec.js"
 import { type GridRun, gridPath } from "../run/grid-file.js"
 import { runProgress } from "../run/run-files.js"
@@ -148,6 +147,7 @@ export const experimentCommand = Command.make("experiment", options, (o) =>
     }
     if (Option.isSome(o.queue)) {
       const url = yield* parseQueueUrl(o.queue.value)
+      const { submitToQueue } = yield* Effect.promise(() => import("../grid/queue-submit.js"))
       const absolute = resolve(out)
       const { followed } = yield* submitToQueue(resolved, {
         url,

@@ -1,12 +1,14 @@
 import { availableParallelism } from "node:os"
-import { resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { parseQueueUrl } from "../grid/queue.js"
-import { defaultWork, serveQueue } from "../grid/queue-worker.js"
 import type { BackendPreference } from "../runtime/backend.js"
 import { backendPreferences } from "../runtime/backend.js"
 import { choiceFlag, integerFlag, textFlag } from "./flags.js"
+
+/** Where `deal worker` runs the cells of grids without a shared directory, by default. */
+const defaultWork = join("runs", "worker")
 
 const options = {
   queue: Options.text("queue").pipe(Options.withDescription("the Redis the grids were submitted to (deal experiment SPEC --queue redis://HOST:PORT)")),
@@ -24,6 +26,7 @@ const options = {
 export const workerCommand = Command.make("worker", options, (o) =>
   Effect.gen(function* () {
     const url = yield* parseQueueUrl(o.queue)
+    const { serveQueue } = yield* Effect.promise(() => import("../grid/queue-worker.js"))
     yield* serveQueue({
       url,
       parallel: Option.getOrElse(o.parallel, () => 1),

@@ -8,7 +8,6 @@ import { createHash } from "node:crypto"
 import { readdir, readlink, stat } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect, Either } from "effect"
-import sharp from "sharp"
 import { type CacheHeader, readCacheFile, writeCacheFile } from "./binary-cache.js"
 import { type Dataset, type DatasetSplits, requireTwoClasses, type SkippedItem } from "./dataset.js"
 import { DataError, failData as fail } from "./errors.js"
@@ -186,11 +185,14 @@ interface Image {
   readonly channels: number
 }
 
+/** sharp, loaded when the first image is decoded (not by every deal command). */
+const loadSharp = () => import("sharp").then((m) => m.default)
+
 /** Decodes an image to 8-bit sRGB (sharp's default output colour space), alpha dropped, optionally resized. */
 const decodeImage = (file: string, imgSize: number | undefined): Effect.Effect<Image, string> =>
   Effect.tryPromise({
     try: async () => {
-      let img = sharp(file, { failOn: "error" }).removeAlpha()
+      let img = (await loadSharp())(file, { failOn: "error" }).removeAlpha()
       if (imgSize !== undefined) img = img.resize(imgSize, imgSize, { fit: "fill" })
       const { data, info } = await img.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true })
       if (info.channels !== 1 && info.channels !== 3) throw new Error(`${info.channels} channels after decoding, expected 1 or 3`)

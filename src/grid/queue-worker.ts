@@ -1,5 +1,5 @@
 import { hostname } from "node:os"
-import { join, resolve } from "node:path"
+import { resolve } from "node:path"
 import type { Worker as Thread } from "node:worker_threads"
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq"
 import { Effect, Either, Exit, ParseResult, Schema } from "effect"
@@ -138,5 +138,3 @@ export const serveQueue = (options: QueueWorkerOptions) =>
     yield* Effect.tryPromise({ try: () => worker.run(), catch: (e) => new GridError({ message: `the worker stopped: ${(e as Error).message}` }) })
   }).pipe(Effect.scoped)
 
-/** Where `deal worker` writes runs of grids without a shared directory, by default. */
-export const defaultWork = join("runs", "worker")

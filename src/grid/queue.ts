@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto"
 import { hostname } from "node:os"
-import { Queue } from "bullmq"
+import type { Queue } from "bullmq"
 import { Duration, Effect, Schema } from "effect"
 import { GridRun, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"
@@ -115,5 +115,9 @@ export const connect = <A extends Client>(make: () => A, url: string) =>
     return client
   })
 
+/** bullmq (and ioredis), loaded by the commands that use the queue, not by every deal command. */
+const loadBullmq = Effect.promise(() => import("bullmq"))
+
 /** The queue on `url`, reached, closed with the scope. */
-export const openQueue = (url: string) => connect(() => new Queue<EncodedCellJob, CellResult>(queueName, { connection: connection(url) }), url)
+export const openQueue = (url: string) =>
+  Effect.flatMap(loadBullmq, (bullmq) => connect((): Queue<EncodedCellJob, CellResult> => new bullmq.Queue(queueName, { connection: connection(url) }), url))

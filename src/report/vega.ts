@@ -1,13 +1,15 @@
-import * as vega from "vega"
-import * as vl from "vega-lite"
 import type { TopLevelSpec } from "vega-lite"
 import { Effect } from "effect"
 import { ReportError } from "./errors.js"
 
-/** Compiles a vega-lite spec and renders it to an SVG string with vega's headless view (no canvas). */
+/**
+ * Compiles a vega-lite spec and renders it to an SVG string with vega's headless view (no
+ * canvas). vega and vega-lite are loaded by the first chart, not by every deal command.
+ */
 export const renderSvg = (spec: TopLevelSpec, file = "<svg>"): Effect.Effect<string, ReportError> =>
   Effect.tryPromise({
     try: async () => {
+      const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")])
       const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" })
       try {
         return await view.toSVG()
