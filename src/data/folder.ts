@@ -142,6 +142,67 @@ const listFolder = (root: string): Effect.Effect<Listing, DataError> =>
     return { classNames, entries, ignored }
   })
 
+/** Every image under `dir`, at any depth, as paths relative to `dir` (sorted), and what is not an image. */
+const listTree = (dir: string): Effect.Effect<{ readonly images: Array<string>; readonly ignored: Array<string> }, DataError> =>
+  Effect.gen(function* () {
+    const images: Array<string> = []
+    const ignored: Array<string> = []
+    const visit = (rel: string): Effect.Effect<void, DataError> =>
+      Effect.gen(function* () {
+        for (const d of yield* readDir(join(dir, rel), () => true, "an image or a folder")) {
+          const path = rel === "" ? d.name : join(rel, d.name)
+          if (d.isDirectory) yield* visit(path)
+          else if (isImage(d.name)) images.push(path)
+          else ignored.push(join(dir, path))
+        }
+      })
+    yield* visit("")
+    return { images: images.sort(), ignored }
+  })
+
+/** A file's size and modification time, for the cache key. */
+const entryOf = (root: string, rel: string, label: number): Effect.Effect<Entry, DataError> =>
+  Effect.tryPromise({
+    try: () => stat(join(root, rel)),
+    catch: (e) => new DataError({ file: join(root, rel), message: `cannot read image: ${(e as Error).message}`, reason: "unreadable" })
+  }).pipe(Effect.map((s): Entry => ({ rel, label, bytes: s.size, mtimeMs: s.mtimeMs })))
+
+/**
+ * The unlabelled layout, for people to label (`deal label`): images at any depth under
+ * `PATH/unlabeled/` (the "train" split, label −1), and optionally a labelled
+ * `PATH/test/<class>/` to measure on. The classes are `classes` (`--classes`), else the test
+ * folder's; a test class that is not among `classes` is refused.
+ */
+const listUnlabeledFolder = (root: string, classes: ReadonlyArray<string> | undefined): Effect.Effect<Listing, DataError> =>
+  Effect.gen(function* () {
+    const pool = join(root, unlabeledFolder)
+    const tree = yield* listTree(pool)
+    if (tree.images.length === 0) return yield* fail(pool, `no images: expected ${imageExtensions.join(", ")} files at any depth under ${pool}`, "empty")
+    const test = join(root, "test")
+    const testClasses = (yield* isDirectory(test)) ? (yield* readDir(test, () => true, "a class folder")).filter((d) => d.isDirectory).map((d) => d.name).sort() : []
+    const classNames = classes ?? testClasses
+    if (classNames.length < 2) {
+      return yield* fail(root, `${classNames.length === 0 ? "no classes" : `one class, '${classNames[0]}'`}: give the classes with --classes a,b,c, or label some images in ${test}/<class>/ (active learning needs at least two)`, "one-class")
+    }
+    const stray = testClasses.find((c) => !classNames.includes(c))
+    if (stray !== undefined) return yield* fail(join(test, stray), `test class '${stray}' is not one of --classes ${classNames.join(",")}: expected test/<class>/ folders named as the classes`, "class-mismatch")
+    const unlabeled = yield* Effect.forEach(tree.images, (rel) => entryOf(root, join(unlabeledFolder, rel), -1), { concurrency: 64 })
+    const tested = yield* Effect.forEach(
+      testClasses,
+      (name) =>
+        Effect.gen(function* () {
+          const items = yield* readDir(join(test, name), isImage, "an image")
+          const files = items.filter((d) => isImage(d.name) && !d.isDirectory).map((d) => d.name).sort()
+          return yield* Effect.forEach(files, (f) => entryOf(root, join("test", name, f), classNames.indexOf(name)), { concurrency: 64 })
+        }),
+      { concurrency: 4 }
+    )
+    return { classNames, entries: { train: unlabeled, test: tested.flat() }, ignored: tree.ignored }
+  })
+
+/** The folder of `folder:PATH` whose images people label. */
+export const unlabeledFolder = "unlabeled"
+
 /** The cache key: the format version, the target size and every image's path, size and mtime. */
 const cacheKey = (listing: Listing, imgSize: number | undefined): string => {
   const h = createHash("sha256")
@@ -264,7 +325,7 @@ const decodeAll = (root: string, listing: Listing, options: DatasetOptions): Eff
     return { pixels, shape: [height, width, channels] as const, kept, skipped }
   })
 
-const toDatasets = (root: string, name: string, listing: Listing, decoded: Decoded): Effect.Effect<DatasetSplits, DataError> =>
+const toDatasets = (root: string, name: string, listing: Listing, decoded: Decoded, unlabeled: boolean): Effect.Effect<DatasetSplits, DataError> =>
   Effect.gen(function* () {
     const per = decoded.shape[0] * decoded.shape[1] * decoded.shape[2]
     let offset = 0
@@ -278,8 +339,8 @@ const toDatasets = (root: string, name: string, listing: Listing, decoded: Decod
       offset += kept.length
       const y = Int32Array.from(kept, (i) => entries[i].label)
       const counts = new Int32Array(listing.classNames.length)
-      for (const c of y) counts[c]++
-      const empty = counts.findIndex((c) => c === 0)
+      for (const c of y) if (c >= 0) counts[c]++
+      const empty = unlabeled ? -1 : counts.findIndex((c) => c === 0)
       if (empty >= 0) {
         const cls = listing.classNames[empty]
         return yield* fail(join(root, split, cls), `class '${cls}' has no images left in ${split}/ after skipping bad ones: expected at least one`, "empty-class")
@@ -299,7 +360,9 @@ const toDatasets = (root: string, name: string, listing: Listing, decoded: Decod
 
 /**
  * Loads `folder:PATH`: `PATH/train/<class>/*` and `PATH/test/<class>/*`, classes sorted by
- * folder name, pixels scaled to [0, 1], shape [h, w, c] (c = 1 when every image is grey, else
+ * folder name; or, where `PATH/unlabeled/` exists, its images as a "train" split of unknown
+ * labels (−1) for people to label, with an optional labelled `PATH/test/<class>/` (see
+ * `listUnlabeledFolder`); pixels scaled to [0, 1], shape [h, w, c] (c = 1 when every image is grey, else
  * 3; alpha is dropped), each example's id its file path. Decoded images are cached in
  * `PATH/.deal-cache` (or `options.cacheDir`, or $DEAL_CACHE_DIR), keyed by every image's path,
  * size and modification time and the target size: changing, adding or removing a file
@@ -308,7 +371,8 @@ const toDatasets = (root: string, name: string, listing: Listing, decoded: Decod
 export const loadImageFolder = (root: string, options: DatasetOptions = {}): Effect.Effect<DatasetSplits, DataError> =>
   Effect.gen(function* () {
     const name = `folder:${root}`
-    const listing = yield* listFolder(root)
+    const unlabeled = yield* isDirectory(join(root, unlabeledFolder))
+    const listing = unlabeled ? yield* listUnlabeledFolder(root, options.classes) : yield* listFolder(root)
     if (listing.ignored.length > 0) {
       yield* Effect.logWarning(
         `ignored ${listing.ignored.length} file(s) in ${root} that are not images in a class folder (${imageExtensions.join(", ")}), e.g. ${listing.ignored[0]}`
@@ -336,5 +400,5 @@ export const loadImageFolder = (root: string, options: DatasetOptions = {}): Eff
     }
     const total = listing.entries.train.length + listing.entries.test.length
     yield* warnSkipped(root, skipped, total)
-    return yield* toDatasets(root, name, listing, { ...decoded, skipped })
+    return yield* toDatasets(root, name, listing, { ...decoded, skipped }, unlabeled)
   })

@@ -23,6 +23,8 @@ export interface DatasetOptions {
   readonly maxTokens?: number
   /** Image folders: where to cache decoded images (default `PATH/.deal-cache`, or $DEAL_CACHE_DIR); `false` turns the cache off. */
   readonly cacheDir?: string | false
+  /** Unlabelled data (`deal label`): the class names, in the order of their keys (default: a labelled test split's). */
+  readonly classes?: ReadonlyArray<string>
   /** Single-file datasets: the fraction held out for testing (default 0.2). */
   readonly testFraction?: number
 }
