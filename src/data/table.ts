@@ -191,7 +191,8 @@ const featureNames = (features: ReadonlyArray<string>, fields: Readonly<Record<s
 const show = (v: unknown) => (v === undefined ? "missing" : typeof v === "string" ? `'${v}'` : JSON.stringify(v))
 
 interface Columns {
-  readonly label: string
+  /** Absent: the data is unlabelled (people label it; `--classes` names the classes). */
+  readonly label: string | undefined
   readonly text?: string
   readonly features: ReadonlyArray<string>
 }
@@ -200,25 +201,27 @@ const chooseColumns = (table: RawTable, options: DatasetOptions): Effect.Effect<
   Effect.gen(function* () {
     const label = options.label ?? "label"
     const known = table.columns.join(", ")
-    const need = (column: string, what: string) =>
+    const need = (column: string, what: string, hint = "") =>
       table.columns.includes(column)
         ? Effect.void
-        : fail(table.file, `no ${what} column '${column}': the columns are ${known || "none"}`, "bad-format")
-    yield* need(label, `label${options.label === undefined ? " (--label)" : ""}`)
+        : fail(table.file, `no ${what} column '${column}': the columns are ${known || "none"}${hint}`, "bad-format")
+    // Unlabelled data, for people to label: no label column, and the classes given.
+    const unlabeled = options.classes !== undefined && !table.columns.includes(label)
+    if (!unlabeled) yield* need(label, `label${options.label === undefined ? " (--label)" : ""}`, "; data to label (deal label) has none, and gives --classes")
     const flag = options.text !== undefined ? "--text" : "--features"
     if ((options.text !== undefined ? [options.text] : (options.features ?? [])).includes(label)) {
       return yield* fail(table.file, `column '${label}' is the label (--label): expected ${flag} to name other columns`, "bad-format")
     }
     if (options.text !== undefined) {
       yield* need(options.text, "text (--text)")
-      return { label, text: options.text, features: [] }
+      return { label: unlabeled ? undefined : label, text: options.text, features: [] }
     }
     const features = options.features ?? table.columns.filter((c) => c !== label && c !== "id")
     for (const f of features) yield* need(f, "feature (--features)")
     const twice = features.find((f, i) => features.indexOf(f) < i)
     if (twice !== undefined) return yield* fail(table.file, `column '${twice}' is named twice in --features: expected each feature once`, "bad-format")
     if (features.length === 0) return yield* fail(table.file, `no feature columns besides the label '${label}': pass --features or --text`, "bad-format")
-    return { label, features }
+    return { label: unlabeled ? undefined : label, features }
   })
 
 interface Parsed {
@@ -244,9 +247,11 @@ type Checked = { readonly problem: Problem } | { readonly text: string } | { rea
 
 const checkRecord = (r: Record_, columns: Columns, layout: Layout): Checked => {
   const problem = (message: string, reason: DataError["reason"]) => ({ problem: { message: `${r.where}: ${message}`, reason } })
-  const label = r.fields[columns.label]
-  if (isMissing(label)) return problem(`missing label in column '${columns.label}'`, "missing-label")
-  if (typeof label === "object") return problem(`label ${show(label)} in column '${columns.label}' is not a string or number`, "missing-label")
+  if (columns.label !== undefined) {
+    const label = r.fields[columns.label]
+    if (isMissing(label)) return problem(`missing label in column '${columns.label}'`, "missing-label")
+    if (typeof label === "object") return problem(`label ${show(label)} in column '${columns.label}' is not a string or number`, "missing-label")
+  }
   if (columns.text !== undefined) {
     const text = r.fields[columns.text]
     if (isMissing(text)) return problem(`missing text in column '${columns.text}' (--text): expected a string`, "missing-text")
@@ -288,7 +293,7 @@ const parseRecords = (table: RawTable, columns: Columns, skipping: Skipping, lay
         }
         out.rows.push(checked.row)
       }
-      out.labels.push(String(r.fields[columns.label]))
+      out.labels.push(columns.label === undefined ? "" : String(r.fields[columns.label]))
       out.ids.push(r.id)
       out.wheres.push(r.where)
     }
@@ -421,11 +426,12 @@ export const loadTable = (format: TableFormat, path: string, options: DatasetOpt
       columns = yield* chooseColumns(trainTable, options)
       train = yield* parseRecords(trainTable, columns, skipping, layout)
       yield* usable(train)
-      yield* checkLabelSpellings(train, columns.label)
-      classNames = sortLabels(train.labels)
+      classNames = columns.label === undefined ? [...options.classes!] : sortLabels(train.labels)
+      if (columns.label !== undefined) yield* checkLabelSpellings(train, columns.label)
       const testTable = yield* readTable(files.test)
-      yield* chooseColumns(testTable, options)
-      const parsed = yield* parseRecords(testTable, columns, skipping, layout)
+      // Unlabelled training data is measured on a labelled test file.
+      const testColumns = yield* chooseColumns(testTable, { ...options, classes: undefined })
+      const parsed = yield* parseRecords(testTable, { ...columns, label: testColumns.label }, skipping, layout)
       const known = new Set(classNames)
       const keep: Array<number> = []
       for (let i = 0; i < parsed.labels.length; i++) {
@@ -443,20 +449,30 @@ export const loadTable = (format: TableFormat, path: string, options: DatasetOpt
       columns = yield* chooseColumns(table, options)
       const all = yield* parseRecords(table, columns, skipping, layout)
       yield* usable(all)
-      yield* checkLabelSpellings(all, columns.label)
-      classNames = sortLabels(all.labels)
-      const n = all.labels.length
-      const fraction = options.testFraction ?? 0.2
-      const nTest = Math.min(n - 1, Math.max(1, Math.round(n * fraction)))
-      const perm = RandomStream.make(options.seed ?? 0, "split", "test").permutation(n)
-      train = part(all, perm.slice(nTest).sort())
-      test = part(all, perm.slice(0, nTest).sort())
-      total = table.records.length + table.dropped
+      if (columns.label === undefined) {
+        // Unlabelled: every record is for people to label, and nothing is held out.
+        classNames = [...options.classes!]
+        train = all
+        test = part(all, [])
+        total = table.records.length + table.dropped
+      } else {
+        yield* checkLabelSpellings(all, columns.label)
+        classNames = sortLabels(all.labels)
+        const n = all.labels.length
+        const fraction = options.testFraction ?? 0.2
+        const nTest = Math.min(n - 1, Math.max(1, Math.round(n * fraction)))
+        const perm = RandomStream.make(options.seed ?? 0, "split", "test").permutation(n)
+        train = part(all, perm.slice(nTest).sort())
+        test = part(all, perm.slice(0, nTest).sort())
+        total = table.records.length + table.dropped
+      }
     }
     const classIndex = new Map(classNames.map((c, i) => [c, i]))
-    const y = (p: Parsed) => Int32Array.from(p.labels, (l) => classIndex.get(l)!)
+    // An unlabelled record's class is −1 (unknown).
+    const y = (p: Parsed) => Int32Array.from(p.labels, (l) => classIndex.get(l) ?? -1)
     const trainY = y(train)
-    yield* requireTwoClasses({ y: trainY, classNames }, train.file)
+    if (columns.label !== undefined) yield* requireTwoClasses({ y: trainY, classNames }, train.file)
+    else if (classNames.length < 2) return yield* fail(train.file, `--classes ${classNames.join(",")}: expected at least two classes, separated by commas`, "one-class")
     yield* warnSkipped(path, skipped, total)
     const datasets =
       columns.text !== undefined

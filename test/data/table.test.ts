@@ -119,7 +119,7 @@ describe("csv: and jsonl: datasets", () => {
       Effect.gen(function* () {
         const dir = pair("csv", "f1,y\n1,a\n2,b\n", "f1,y\n1,a\n")
         const e = yield* Effect.flip(loadTable("csv", dir))
-        expect(e.message).toBe("no label (--label) column 'label': the columns are f1, y")
+        expect(e.message).toBe("no label (--label) column 'label': the columns are f1, y; data to label (deal label) has none, and gives --classes")
         expect((yield* loadTable("csv", dir, { label: "y" })).train.classNames).toEqual(["a", "b"])
         const empty = tempDir()
         mkdirSync(join(empty, "sub"))
