@@ -11,12 +11,13 @@ import { stopAnalysisCommand } from "./stop-analysis-command.js"
 import { stoppingCommand } from "./stopping-command.js"
 import { strategiesCommand } from "./strategies-command.js"
 import { workerCommand } from "./worker-command.js"
+import { labelExportCommand } from "./label-export-command.js"
 
 class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string }> {}
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand])
+  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand, labelExportCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })
@@ -59,11 +60,14 @@ const teardown: Teardown = (exit, onExit) =>
   onExit(signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0)
 
 /**
- * `deal experiment status DIR` is the command `experiment-status` (@effect/cli reads a command's
- * own arguments before its subcommands', so `experiment SPEC` cannot also have `status`).
+ * `deal experiment status DIR` is the command `experiment-status`, and `deal label export DIR`
+ * `label-export` (@effect/cli reads a command's own arguments before its subcommands', so
+ * `experiment SPEC` cannot also have `status`).
  */
-export const commandLine = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
-  argv[2] === "experiment" && argv[3] === "status" ? [...argv.slice(0, 2), "experiment-status", ...argv.slice(4)] : argv
+export const commandLine = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const pair = `${argv[2]} ${argv[3]}`
+  return pair === "experiment status" || pair === "label export" ? [...argv.slice(0, 2), `${argv[2]}-${argv[3]}`, ...argv.slice(4)] : argv
+}
 
 const repeated = repeatedFlag(process.argv.slice(2))
 Effect.zipRight(
