@@ -1,0 +1,192 @@
+/**
+ * A labelling session: people answer the items active learning chooses, while models retrain in
+ * the background. The queue of items to show always holds `lookahead` items chosen by the latest
+ * model (at first: a seeded random order, before any model), so a person who answers keeps
+ * getting items while the next model trains; every `retrainEvery` labels a new model is trained
+ * on every label so far, measured on the test split, and chooses the next queue. Answers go to
+ * the labels log (`src/run/labels-log.ts`) before they are acknowledged, and the session's state
+ * is a replay of that log: a session opened on the same log shows none of the answered items again.
+ *
+ * Built from the loop's own stages (Trainer, Evaluator, Querier), so any stage can be replaced.
+ */
+import { Effect, type Scope } from "effect"
+import type { Dataset } from "../data/dataset.js"
+import { poolFromLabeled } from "../data/pool.js"
+import { Evaluator, Querier, Trainer } from "../loop/stages.js"
+import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
+import { RandomStream } from "../runtime/random.js"
+import { type Answer, itemAnswers, type LogEntry } from "./answers.js"
+
+export interface LabelSessionConfig {
+  /** The items to label (labels unknown, −1), each named by its id (`ids`). */
+  readonly pool: Dataset
+  /** Labelled items to measure each model on (may be empty). */
+  readonly test: Dataset
+  readonly log: LabelsLog
+  /** Labels between two retrainings. */
+  readonly retrainEvery: number
+  /** Items each model queues (default 3 × retrainEvery): the slack a person has while the next trains. */
+  readonly lookahead?: number
+  /** Seeds the first, random order. */
+  readonly seed: number
+}
+
+/** An item to show: its place in the pool, its id, and the model that chose it (0: the random first order). */
+export interface QueuedItem {
+  readonly index: number
+  readonly id: string
+  readonly version: number
+}
+
+/** A model the session trained: its version, the labels it saw, its test accuracy (none without a test split). */
+export interface ModelVersion {
+  readonly version: number
+  readonly labels: number
+  readonly accuracy: number | undefined
+  readonly trainSeconds: number
+}
+
+export interface SessionStatus {
+  /** Items with a label (by the rule of `answers.ts`), and answers standing in all. */
+  readonly labeled: number
+  readonly answers: number
+  /** The latest model (0: none yet), and whether a newer one is training. */
+  readonly version: number
+  readonly training: boolean
+  readonly models: ReadonlyArray<ModelVersion>
+  /** Items queued and not yet answered. */
+  readonly queued: number
+  /** Times someone asked for items and the queue had none left (they waited on training). */
+  readonly waits: number
+}
+
+export interface LabelSession {
+  /** Up to `n` items to show, from the front of the queue, none answered yet. */
+  readonly next: (n: number) => Effect.Effect<ReadonlyArray<QueuedItem>>
+  readonly answer: (a: { readonly request: string; readonly item: string; readonly answer: Answer; readonly annotator?: string }) => Effect.Effect<LogEntry, LabelsLogError>
+  /** Undoes the annotator's latest answer; its item goes back to the front of the queue. */
+  readonly undo: (u: { readonly request: string; readonly annotator?: string }) => Effect.Effect<LogEntry | undefined, LabelsLogError>
+  readonly status: Effect.Effect<SessionStatus>
+  /** Waits until no model is training (and none is due). */
+  readonly settled: Effect.Effect<void>
+}
+
+/** Opens a session on its log for the scope; background training stops with the scope. */
+export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<LabelSession, never, Trainer | Evaluator | Querier | Scope.Scope> =>
+  Effect.gen(function* () {
+    const trainer = yield* Trainer
+    const evaluator = yield* Evaluator
+    const querier = yield* Querier
+    const { pool, test, log } = config
+    const ids = pool.ids ?? Array.from({ length: pool.y.length }, (_, i) => String(i))
+    const indexOf = new Map(ids.map((id, i) => [id, i]))
+    const lookahead = config.lookahead ?? 3 * config.retrainEvery
+
+    let entries = yield* log.entries
+    const answered = () => itemAnswers(entries)
+    let queue: Array<QueuedItem> = Array.from(RandomStream.make(config.seed, "label", "first-order").permutation(ids.length))
+      .map((index) => ({ index, id: ids[index], version: 0 }))
+      .filter((q) => !answered().has(q.id))
+    const models: Array<ModelVersion> = []
+    let labelsAtLastTraining = 0
+    let training = false
+    let waits = 0
+    const lock = yield* Effect.makeSemaphore(1)
+
+    /** The labelled items (by the rule) as pool indices and class indices; answers naming no class are left out. */
+    const labelled = () => {
+      const indices: Array<number> = []
+      const labels: Array<number> = []
+      for (const [id, { label }] of answered()) {
+        const index = indexOf.get(id)
+        const c = label === undefined ? -1 : pool.classNames.indexOf(label)
+        if (index !== undefined && c >= 0) {
+          indices.push(index)
+          labels.push(c)
+        }
+      }
+      return { indices: Int32Array.from(indices), labels: Int32Array.from(labels) }
+    }
+
+    /** Trains a model on every label so far, measures it, and lets it choose the next queue. */
+    const retrain = Effect.scoped(
+      Effect.gen(function* () {
+        const { indices, labels } = labelled()
+        labelsAtLastTraining = indices.length
+        const version = models.length + 1
+        const started = Date.now()
+        const { model } = yield* trainer.train({ round: version, data: pool, indices, labels })
+        const trainSeconds = (Date.now() - started) / 1000
+        const accuracy = test.y.length === 0 ? undefined : (yield* evaluator.evaluate(model, test)).metrics.accuracy
+        // Everything answered (labels, skips, "not sure") is out of the pool the model chooses from.
+        const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
+        const unlabeled = ids.length - done.length
+        const chosen = unlabeled === 0 ? [] : Array.from((yield* querier.query({ round: version, model, data: pool, pool: poolFromLabeled(ids.length, done), k: Math.min(lookahead, unlabeled) })).indices)
+        yield* lock.withPermits(1)(
+          Effect.sync(() => {
+            const now = answered()
+            queue = chosen.filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version }))
+            models.push({ version, labels: indices.length, accuracy, trainSeconds })
+          })
+        )
+      })
+    )
+
+    const due = () => labelled().indices.length - labelsAtLastTraining >= config.retrainEvery
+    /** Retrains while enough new labels have come in, one model at a time, in the background. */
+    const trainWhileDue: Effect.Effect<void> = Effect.gen(function* () {
+      while (due()) yield* retrain
+    }).pipe(Effect.ensuring(Effect.sync(() => void (training = false))))
+    const scope = yield* Effect.scope
+    /** Starts retraining in the background (in the session's scope) if it is due and not running. */
+    const kick = Effect.suspend(() => {
+      if (training || !due()) return Effect.void
+      training = true
+      return Effect.asVoid(Effect.forkIn(trainWhileDue, scope))
+    })
+
+    const session: LabelSession = {
+      next: (n) =>
+        lock.withPermits(1)(
+          Effect.sync(() => {
+            const now = answered()
+            queue = queue.filter((q) => !now.has(q.id))
+            if (queue.length < n) waits++
+            return queue.slice(0, n)
+          })
+        ),
+      answer: (a) =>
+        Effect.gen(function* () {
+          const { entry } = yield* log.answer(a)
+          entries = yield* log.entries
+          yield* kick
+          return entry
+        }),
+      undo: (u) =>
+        Effect.gen(function* () {
+          const undone = yield* log.undo(u)
+          entries = yield* log.entries
+          if (undone === undefined) return undefined
+          const index = indexOf.get(undone.undone.item)
+          if (index !== undefined && !answered().has(undone.undone.item)) {
+            yield* lock.withPermits(1)(Effect.sync(() => void (queue = [{ index, id: undone.undone.item, version: models.length }, ...queue.filter((q) => q.index !== index)])))
+          }
+          return undone.entry
+        }),
+      status: Effect.sync(() => {
+        const now = answered()
+        return {
+          labeled: [...now.values()].filter((a) => a.label !== undefined).length,
+          answers: [...now.values()].reduce((n, a) => n + a.answers.length, 0),
+          version: models.length,
+          training,
+          models: [...models],
+          queued: queue.filter((q) => !now.has(q.id)).length,
+          waits
+        }
+      }),
+      settled: Effect.zipRight(kick, Effect.sleep("20 millis")).pipe(Effect.repeat({ until: () => !training && !due() }), Effect.asVoid)
+    }
+    yield* kick
+    return session
+  })
