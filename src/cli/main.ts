@@ -12,12 +12,13 @@ import { stoppingCommand } from "./stopping-command.js"
 import { strategiesCommand } from "./strategies-command.js"
 import { workerCommand } from "./worker-command.js"
 import { labelExportCommand } from "./label-export-command.js"
+import { labelCommand } from "./label-command.js"
 
 class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string }> {}
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand, labelExportCommand])
+  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand, labelCommand, labelExportCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })

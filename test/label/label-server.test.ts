@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { readLabelsLog } from "../../src/run/labels-log.js"
+
+const bin = fileURLToPath(new URL("../../bin/deal.js", import.meta.url))
+/** Server kills in the durability test (each restart costs a Node start, about 2 s); `DEAL_TEST_KILLS` for more. */
+const KILLS = Number(process.env.DEAL_TEST_KILLS ?? 5)
+
+/** 120 short emails, even ones about work ("ham"), odd ones selling something ("spam"). */
+const mail = () => {
+  const dir = mkdtempSync(join(tmpdir(), "deal-label-"))
+  const words = [["meeting", "notes", "monday", "project", "report", "lunch"], ["cheap", "pills", "buy", "winner", "prize", "offer"]]
+  const lines = Array.from({ length: 120 }, (_, i) => JSON.stringify({ id: `m${i}`, text: Array.from({ length: 8 }, (_, k) => words[i % 2][(i * 7 + k * 3) % 6]).join(" ") }))
+  writeFileSync(join(dir, "mail.jsonl"), lines.join("\n") + "\n")
+  return dir
+}
+
+const children: Array<ChildProcess> = []
+afterAll(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL")))
+
+/** `deal label ARGS` until it prints its URL. */
+const serve = async (args: ReadonlyArray<string>) => {
+  const child = spawn("node", [bin, "label", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] })
+  children.push(child)
+  let out = ""
+  child.stdout!.on("data", (b: Buffer) => void (out += b.toString()))
+  child.stderr!.on("data", (b: Buffer) => void (out += b.toString()))
+  for (let waited = 0; !/http:\/\/\S+/.test(out); waited += 50) {
+    if (waited > 30_000 || child.exitCode !== null) throw new Error(`deal label did not start: ${out}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { child, url: /http:\/\/\S+/.exec(out)![0], output: () => out }
+}
+
+const post = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(new URL(path, url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) })
+
+const truth = (id: string) => (Number(id.slice(1)) % 2 === 0 ? "ham" : "spam")
+
+describe("deal label: the labelling server", () => {
+  it("answers the API, refuses bad requests with a 4xx and one line, and asks for a token when given one", async () => {
+    const dir = mail()
+    const out = join(dir, "run")
+    const { child, url } = await serve(["--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--model", "logreg", "--lr", "0.05", "--retrain_every", "4", "--out", out, "--token", "s3cret"])
+    const auth = { authorization: "Bearer s3cret" }
+    expect(url).toMatch(/\?token=s3cret$/)
+    expect((await fetch(new URL("/api/state", url))).status).toBe(401)
+    const state = await (await fetch(new URL("/api/state?token=s3cret", url))).json()
+    expect(state).toMatchObject({ classes: ["ham", "spam"], kind: "text", status: { labeled: 0, version: 0 } })
+    const { items } = await (await fetch(new URL("/api/next?n=8", url), { headers: auth })).json()
+    expect(items).toHaveLength(8)
+    expect(items[0].text).toMatch(/^[a-z ]+$/)
+    for (const [i, item] of items.entries()) {
+      const res = await post(url, "/api/answer", { request: `q${i}`, item: item.id, label: truth(item.id), annotator: "ana" }, auth)
+      expect(await res.json()).toEqual({ saved: i + 1 })
+    }
+    // the same request again is recorded once
+    expect(await (await post(url, "/api/answer", { request: "q0", item: items[0].id, label: "spam" }, auth)).json()).toEqual({ saved: 1 })
+    const refusals: Array<[unknown, string]> = [
+      [{ request: "r1", item: "m999", label: "ham" }, 'item: no item "m999" in this dataset'],
+      [{ request: "r2", item: "m1", label: "eggs" }, "label: 'eggs' is not a class: expected one of ham, spam"],
+      [{ request: "r3", item: "m1", label: "ham", skip: true }, "expected exactly one of label, skip and unsure"],
+      [{ request: "r4", item: "m1" }, "expected exactly one of label, skip and unsure"]
+    ]
+    for (const [body, reason] of refusals) {
+      const res = await post(url, "/api/answer", body, auth)
+      expect(`${res.status} ${await res.text()}`).toBe(`400 ${reason}`)
+    }
+    expect((await fetch(new URL("/api/item/3", url), { headers: auth })).status).toBe(404)
+    expect((await fetch(new URL("/../../etc/passwd", url), { headers: auth })).status).toBe(404)
+    const undone = await (await post(url, "/api/undo", { request: "u1", annotator: "ana" }, auth)).json()
+    expect(undone).toEqual({ undone: 8 })
+    // two retrainings (4 and 8 labels), then the next items come from the newest model
+    for (let waited = 0; (await (await fetch(new URL("/api/state", url), { headers: auth })).json()).status.version < 2; waited += 100) {
+      if (waited > 20_000) throw new Error("no second model")
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const next = await (await fetch(new URL("/api/next?n=3", url), { headers: auth })).json()
+    expect(next.items.every((q: { version: number }) => q.version >= 1)).toBe(true)
+    child.kill("SIGTERM")
+    const csv = await new Promise<string>((done) => {
+      const e = spawn("node", [bin, "label", "export", out], { stdio: ["ignore", "pipe", "inherit"] })
+      let text = ""
+      e.stdout.on("data", (b: Buffer) => void (text += b.toString()))
+      e.on("exit", () => done(text))
+    })
+    // 8 answers, the last undone: 7 rows and the header
+    expect(csv.trim().split("\n")).toHaveLength(8)
+  })
+
+  it(`loses no acknowledged answer across ${KILLS} SIGKILLs of the server, each restarted with --resume`, async () => {
+    const dir = mail()
+    const out = join(dir, "run")
+    let server = await serve(["--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--model", "logreg", "--lr", "0.05", "--retrain_every", "5", "--out", out])
+    const acknowledged: Array<string> = []
+    const latencies: Array<number> = []
+    let random = 4242
+    const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    let n = 0
+    for (let kill = 0; kill <= KILLS; kill++) {
+      // answer as fast as a script can, until the kill at a random moment
+      const until = Date.now() + 300 + next() * 700
+      while (Date.now() < until) {
+        try {
+          const started = performance.now()
+          const { items } = await (await fetch(new URL("/api/next?n=1", server.url))).json()
+          if (items.length === 0) break
+          const request = `k${kill}-${n++}`
+          const res = await post(server.url, "/api/answer", { request, item: items[0].id, label: truth(items[0].id) })
+          if (res.ok) acknowledged.push(request)
+          latencies.push(performance.now() - started)
+        } catch {
+          break
+        }
+      }
+      if (kill === KILLS) break
+      server.child.kill("SIGKILL")
+      await new Promise((r) => server.child.once("exit", r))
+      server = await serve(["--resume", out])
+    }
+    server.child.kill("SIGTERM")
+    const { entries } = await Effect.runPromise(readLabelsLog(join(out, "labels.jsonl")))
+    const found = new Set(entries.map((e) => e.request))
+    expect(found.size).toBe(entries.length)
+    expect(acknowledged.filter((r) => !found.has(r))).toEqual([])
+    expect(acknowledged.length).toBeGreaterThan(KILLS)
+    latencies.sort((a, b) => a - b)
+    console.log(
+      `deal label: ${acknowledged.length} answers acknowledged, ${entries.length} on disk after ${KILLS} SIGKILLs, none lost; answer + next item: median ${latencies[latencies.length >> 1].toFixed(1)} ms, 95th percentile ${latencies[Math.floor(latencies.length * 0.95)].toFixed(1)} ms`
+    )
+  }, 300_000)
+})
