@@ -11,11 +11,11 @@ const bin = fileURLToPath(new URL("../../bin/deal.js", import.meta.url))
 /** Server kills in the durability test (each restart costs a Node start, about 2 s); `DEAL_TEST_KILLS` for more. */
 const KILLS = Number(process.env.DEAL_TEST_KILLS ?? 5)
 
-/** 120 short emails, even ones about work ("ham"), odd ones selling something ("spam"). */
-const mail = () => {
+/** `n` short emails, even ones about work ("ham"), odd ones selling something ("spam"). */
+const mail = (n = 120) => {
   const dir = mkdtempSync(join(tmpdir(), "deal-label-"))
   const words = [["meeting", "notes", "monday", "project", "report", "lunch"], ["cheap", "pills", "buy", "winner", "prize", "offer"]]
-  const lines = Array.from({ length: 120 }, (_, i) => JSON.stringify({ id: `m${i}`, text: Array.from({ length: 8 }, (_, k) => words[i % 2][(i * 7 + k * 3) % 6]).join(" ") }))
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m${i}`, text: Array.from({ length: 8 }, (_, k) => words[i % 2][(i * 7 + k * 3) % 6]).join(" ") }))
   writeFileSync(join(dir, "mail.jsonl"), lines.join("\n") + "\n")
   return dir
 }
@@ -94,7 +94,8 @@ describe("deal label: the labelling server", () => {
   })
 
   it(`loses no acknowledged answer across ${KILLS} SIGKILLs of the server, each restarted with --resume`, async () => {
-    const dir = mail()
+    // enough emails that answering never runs out between kills
+    const dir = mail(2000)
     const out = join(dir, "run")
     let server = await serve(["--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--model", "logreg", "--lr", "0.05", "--retrain_every", "5", "--out", out])
     const acknowledged: Array<string> = []
