@@ -84,9 +84,10 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
 
     let entries = yield* log.entries
     const answered = () => itemAnswers(entries)
+    const before = answered()
     let queue: Array<QueuedItem> = Array.from(RandomStream.make(config.seed, "label", "first-order").permutation(ids.length))
       .map((index) => ({ index, id: ids[index], version: 0 }))
-      .filter((q) => !answered().has(q.id))
+      .filter((q) => !before.has(q.id))
     const models: Array<ModelVersion> = []
     let labelsAtLastTraining = 0
     let training = false

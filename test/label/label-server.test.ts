@@ -40,6 +40,18 @@ const serve = async (args: ReadonlyArray<string>) => {
 const post = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(new URL(path, url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) })
 
+/** An item as /api/next gives it. */
+interface Item {
+  readonly index: number
+  readonly id: string
+  readonly version: number
+  readonly text?: string
+}
+/** GET `path` as JSON. */
+const get = <A>(url: string, path: string, headers: Record<string, string> = {}): Promise<A> => fetch(new URL(path, url), { headers }).then((r) => r.json() as Promise<A>)
+const nextItems = (url: string, n: number, headers: Record<string, string> = {}) => get<{ items: Array<Item> }>(url, `/api/next?n=${n}`, headers).then((r) => r.items)
+const version = (url: string, headers: Record<string, string>) => get<{ status: { version: number } }>(url, "/api/state", headers).then((r) => r.status.version)
+
 const truth = (id: string) => (Number(id.slice(1)) % 2 === 0 ? "ham" : "spam")
 
 describe("deal label: the labelling server", () => {
@@ -52,7 +64,7 @@ describe("deal label: the labelling server", () => {
     expect((await fetch(new URL("/api/state", url))).status).toBe(401)
     const state = await (await fetch(new URL("/api/state?token=s3cret", url))).json()
     expect(state).toMatchObject({ classes: ["ham", "spam"], kind: "text", status: { labeled: 0, version: 0 } })
-    const { items } = await (await fetch(new URL("/api/next?n=8", url), { headers: auth })).json()
+    const items = await nextItems(url, 8, auth)
     expect(items).toHaveLength(8)
     expect(items[0].text).toMatch(/^[a-z ]+$/)
     for (const [i, item] of items.entries()) {
@@ -76,12 +88,11 @@ describe("deal label: the labelling server", () => {
     const undone = await (await post(url, "/api/undo", { request: "u1", annotator: "ana" }, auth)).json()
     expect(undone).toEqual({ undone: 8 })
     // two retrainings (4 and 8 labels), then the next items come from the newest model
-    for (let waited = 0; (await (await fetch(new URL("/api/state", url), { headers: auth })).json()).status.version < 2; waited += 100) {
+    for (let waited = 0; (await version(url, auth)) < 2; waited += 100) {
       if (waited > 20_000) throw new Error("no second model")
       await new Promise((r) => setTimeout(r, 100))
     }
-    const next = await (await fetch(new URL("/api/next?n=3", url), { headers: auth })).json()
-    expect(next.items.every((q: { version: number }) => q.version >= 1)).toBe(true)
+    expect((await nextItems(url, 3, auth)).every((q) => q.version >= 1)).toBe(true)
     child.kill("SIGTERM")
     const csv = await new Promise<string>((done) => {
       const e = spawn("node", [bin, "label", "export", out], { stdio: ["ignore", "pipe", "inherit"] })
@@ -109,7 +120,7 @@ describe("deal label: the labelling server", () => {
       while (Date.now() < until) {
         try {
           const started = performance.now()
-          const { items } = await (await fetch(new URL("/api/next?n=1", server.url))).json()
+          const items = await nextItems(server.url, 1)
           if (items.length === 0) break
           const request = `k${kill}-${n++}`
           const res = await post(server.url, "/api/answer", { request, item: items[0].id, label: truth(items[0].id) })
