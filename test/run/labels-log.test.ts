@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest"
 import { openLabelsLog, readLabelsLog } from "../../src/run/labels-log.js"
 
 /** Kills of the writer (each costs a Node start, about 1.3 s; `DEAL_TEST_KILLS` for more). */
-const KILLS = Number(process.env.DEAL_TEST_KILLS ?? 10)
+const KILLS = Number(process.env.DEAL_TEST_KILLS ?? 5)
 
 const dir = () => mkdtempSync(join(tmpdir(), "deal-labels-"))
 const withLog = <A>(d: string, use: (log: Effect.Effect.Success<ReturnType<typeof openLabelsLog>>) => Effect.Effect<A, unknown>) =>
@@ -70,7 +70,7 @@ describe("the labels log: every answer on disk before it is acknowledged", () =>
     expect(new Set(written.map((l) => l.request)).size).toBe(300)
   })
 
-  it("loses no acknowledged answer and duplicates none across 10 SIGKILLs at random moments", async () => {
+  it(`loses no acknowledged answer and duplicates none across ${KILLS} SIGKILLs at random moments`, async () => {
     const d = dir()
     const module = fileURLToPath(new URL("../../dist/src/run/labels-log.js", import.meta.url))
     // A writer that answers as fast as it can and prints each request once the log has it on disk.
