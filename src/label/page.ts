@@ -49,7 +49,8 @@ export const labelPage = `<!doctype html>
 const token = new URLSearchParams(location.search).get("token");
 const headers = token ? { authorization: "Bearer " + token } : {};
 const keys = "123456789abcdefghijklmnopqrtvwxy";
-let classes = [], kind = "image", queue = [], shown = null, pending = Promise.resolve();
+let classes = [], kind = "image", queue = [], shown = null, pending = Promise.resolve(), refilling = null;
+const sent = new Set();
 const $ = (id) => document.getElementById(id);
 const annotator = $("annotator");
 annotator.value = localStorage.getItem("deal-annotator") || "";
@@ -74,27 +75,32 @@ const show = () => {
   shown = queue.shift() || null;
   const box = $("item");
   box.replaceChildren();
-  if (shown === null) { box.textContent = "nothing to label right now: waiting for the next model…"; setTimeout(refill, 1000); return; }
+  box.dataset.item = shown === null ? "" : shown.id;
+  if (shown === null) { box.textContent = "loading the next items…"; refill().then(() => shown === null && setTimeout(refill, 1000)); return; }
   if (kind === "image") { const img = document.createElement("img"); img.alt = shown.id; img.src = "/api/item/" + shown.index + (token ? "?token=" + encodeURIComponent(token) : ""); box.append(img); }
   else { const pre = document.createElement("pre"); pre.textContent = shown.text; box.append(pre); }
   $("note").textContent = shown.version === 0 ? "chosen at random (no model yet)" : "chosen by model " + shown.version;
 };
-const refill = async () => {
-  const { items } = await api("/api/next?n=10");
-  const seen = new Set(queue.map((q) => q.id).concat(shown ? [shown.id] : []));
-  queue = queue.concat(items.filter((q) => !seen.has(q.id)));
+// One refill at a time; items answered here but not yet acknowledged are never shown again.
+const refill = () => (refilling ??= (async () => {
+  try {
+    const { items } = await api("/api/next?n=20");
+    const seen = new Set(queue.map((q) => q.id).concat(shown ? [shown.id] : []));
+    queue = queue.concat(items.filter((q) => !seen.has(q.id) && !sent.has(q.id)));
+  } finally { refilling = null; }
   if (shown === null) show();
-};
+})());
 const send = (answer) => {
   if (shown === null) return;
   const body = { request: crypto.randomUUID(), item: shown.id, ...answer, ...(name() ? { annotator: name() } : {}) };
+  sent.add(shown.id);
   pending = pending.then(() => api("/api/answer", body)).then(status, () => {});
   show();
-  if (queue.length < 3) pending = pending.then(refill);
+  if (queue.length < 8) pending.then(refill);
 };
 const undo = () => {
   pending = pending.then(() => api("/api/undo", { request: crypto.randomUUID(), ...(name() ? { annotator: name() } : {}) })).then(async (r) => {
-    if (r.undone !== null) { if (shown) queue.unshift(shown); shown = null; queue = []; await refill(); }
+    if (r.undone !== null) { sent.clear(); shown = null; queue = []; await refill(); }
     await status();
   }, () => {});
 };
