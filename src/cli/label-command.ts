@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto"
 import { Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { type LabelSpec, readLabelSpec, startLabelRun } from "../label/label-run.js"
+import { startLabelRun } from "../label/label-run.js"
+import { type LabelSpec, readLabelSpec } from "../run/label-spec.js"
 import { SpecError } from "../run/spec.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
 import { choiceFlag, integerFlag, numberFlag, textFlag } from "./flags.js"
@@ -20,7 +21,7 @@ const options = {
   seed: integerFlag("seed", "seeds the first random order and the training", { default: 1 }),
   retrainEvery: integerFlag("retrain_every", "labels between two retrainings", { min: 1, default: 10 }),
   out: textFlag("out", "the run directory (default runs/label)"),
-  resume: textFlag("resume", "go on labelling the run in this directory (its label.json and labels.jsonl)"),
+  resume: textFlag("resume", "go on labelling the run in this directory (its label spec and answers)"),
   host: textFlag("host", "the address to listen on (default 127.0.0.1; any other needs the token the URL carries)"),
   port: integerFlag("port", "the port (0: any free one)", { min: 0, max: 65535, default: 7733 }),
   token: textFlag("token", "the token every request must carry (default: none on 127.0.0.1, a random one on any other host)"),

@@ -1,4 +1,5 @@
-import type { ResolvedGrid } from "../run/grid-file.js"
+import { join } from "node:path"
+import { gridFile, type ResolvedGrid } from "../run/grid-file.js"
 import { shellWord } from "./slurm.js"
 
 /** What the Indexed Job of a grid needs besides the grid. */
@@ -13,6 +14,10 @@ export interface KubernetesJob {
   /** At most this many pods at once (the Job's parallelism; default: every cell). */
   readonly throttle?: number
 }
+
+/** Where each pod finds the grid spec: the ConfigMap's one key, mounted as a file. */
+const specMount = "/etc/deal"
+const specKey = "grid-spec.json"
 
 /** A Kubernetes object name (DNS-1123: lower case, digits and '-', at most `max` characters). */
 const objectName = (text: string, max = 52) =>
@@ -54,12 +59,12 @@ export const indexedJobManifest = (grid: ResolvedGrid, job: KubernetesJob): stri
   // as deal experiment names it by default (a grid's name is letters, digits, '.', '_' and '-')
   const out = `/runs/${dirName}`
   const { cpus, memory } = grid.resources ?? {}
-  const command = ["deal", "experiment", "/etc/deal/grid.json", "--out", out, ...job.flags, "--threads", String(cpus ?? 1)].map(shellWord).join(" ")
+  const command = ["deal", "experiment", `${specMount}/${specKey}`, "--out", out, ...job.flags, "--threads", String(cpus ?? 1)].map(shellWord).join(" ")
   const resources = {
     requests: { ...(cpus === undefined ? {} : { cpu: String(cpus) }), ...(memory === undefined ? {} : { memory: quantity(memory) }) },
     ...(memory === undefined ? {} : { limits: { memory: quantity(memory) } })
   }
-  const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-spec` }, data: { "grid.json": job.specText } }
+  const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-spec` }, data: { [specKey]: job.specText } }
   const indexedJob = {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -82,7 +87,7 @@ export const indexedJobManifest = (grid: ResolvedGrid, job: KubernetesJob): stri
               ...(Object.keys(resources.requests).length === 0 ? {} : { resources }),
               volumeMounts: [
                 { name: "runs", mountPath: "/runs" },
-                { name: "spec", mountPath: "/etc/deal", readOnly: true }
+                { name: "spec", mountPath: specMount, readOnly: true }
               ]
             }
           ],
@@ -96,7 +101,7 @@ export const indexedJobManifest = (grid: ResolvedGrid, job: KubernetesJob): stri
   }
   return [
     `# deal experiment: grid ${grid.name}${grid.profile === null ? "" : ` (profile ${grid.profile})`}, ${grid.runs.length} cells (${grid.strategies.length} strategies × ${grid.seeds.length} seeds)`,
-    `# pod i runs cell i (grid.runs[i] in ${out}/grid.json); results in ${out} on the claim ${job.claim}`,
+    `# pod i runs cell i (grid.runs[i] in ${join(out, gridFile)}); results in ${out} on the claim ${job.claim}`,
     "# apply: kubectl apply -f THIS_FILE; follow: kubectl get pods -l app=deal; then copy the grid directory off the claim and run deal report on it",
     yaml(configMap),
     "---",

@@ -19,7 +19,7 @@ export type CellState = Data.TaggedEnum<{
 export const CellState = Data.taggedEnum<CellState>()
 
 /**
- * Every cell of the grid in `out` (its `grid.json`, in order) with its state: finished (its
+ * Every cell of the grid in `out` (its grid file, in order) with its state: finished (its
  * checkpoint says so), running (a process holds its lock: alive on this host, or on another host
  * whose liveness cannot be checked), failed (a failure recorded by `deal experiment --cell`),
  * stopped (rounds done, nobody running it), or not started.

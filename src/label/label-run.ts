@@ -1,12 +1,11 @@
 /**
- * `deal label`: a labelling run. Its directory holds `label.json` (what to label and how: the
- * dataset, classes, strategy, model and training) and the labels log; `--resume DIR` opens both
+ * `deal label`: a labelling run. Its directory holds its label spec (`src/run/label-spec.ts`:
+ * the dataset, classes, strategy, model and training) and the labels log; `--resume DIR` opens both
  * again and goes on. The dataset is loaded as data to label (`--classes`), the session built
  * from the loop's stages, and the server started; the run holds the directory's lock until it
  * stops, so one server writes a run at a time.
  */
-import { join } from "node:path"
-import { Effect, Layer, Schema, type Scope } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import { datasetKind, loadDataset, parseDatasetName } from "../data/catalogue.js"
 import { featureSize } from "../data/dataset.js"
 import { modelEvaluator } from "../loop/evaluator.js"
@@ -14,7 +13,7 @@ import { Progress } from "../loop/progress.js"
 import { strategyQuerier } from "../loop/querier.js"
 import { modelTrainer } from "../loop/trainer.js"
 import { modelSuits } from "../models/catalogue.js"
-import { readJsonFile, writeJsonFile } from "../run/json-file.js"
+import { type LabelSpec, writeLabelSpec } from "../run/label-spec.js"
 import { openLabelsLog } from "../run/labels-log.js"
 import { lockDirectory } from "../run/lock.js"
 import { checkModelSuits, resolveSpec, SpecError } from "../run/spec.js"
@@ -22,28 +21,6 @@ import type { Backend } from "../runtime/backend.js"
 import { Rng } from "../runtime/rng.js"
 import { startLabelServer } from "./server.js"
 import { openLabelSession } from "./session.js"
-
-/** What a labelling run labels and how, as `DIR/label.json` keeps it. */
-export const LabelSpec = Schema.Struct({
-  dataset: Schema.String,
-  classes: Schema.optional(Schema.Array(Schema.String)),
-  strategy: Schema.String,
-  model: Schema.optional(Schema.String),
-  text: Schema.optional(Schema.String),
-  features: Schema.optional(Schema.Array(Schema.String)),
-  imgSize: Schema.optional(Schema.Int),
-  epochs: Schema.optional(Schema.Int),
-  batchSize: Schema.optional(Schema.Int),
-  learningRate: Schema.optional(Schema.Number),
-  seed: Schema.Int,
-  /** Labels between two retrainings. */
-  retrainEvery: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))
-})
-export type LabelSpec = typeof LabelSpec.Type
-
-const specFile = (dir: string) => join(dir, "label.json")
-
-export const readLabelSpec = (dir: string) => readJsonFile(specFile(dir), LabelSpec, "a deal labelling run", "no label.json: expected a directory written by deal label")
 
 export interface LabelRunOptions {
   readonly dir: string
@@ -80,7 +57,7 @@ export const startLabelRun = (spec: LabelSpec, options: LabelRunOptions): Effect
     if (pool.y.some((y) => y >= 0)) {
       return yield* new SpecError({ message: `${spec.dataset} is labelled already: deal label takes data to label (an unlabeled/ folder, or a table without a label column, with --classes)` })
     }
-    yield* writeJsonFile(specFile(options.dir), LabelSpec, spec)
+    yield* writeLabelSpec(options.dir, spec)
     const log = yield* openLabelsLog(options.dir)
     const stages = Layer.mergeAll(
       modelTrainer(resolved.model.make({ vocabularySize: pool.vocabulary === undefined ? undefined : pool.vocabulary.length + 2 }), {

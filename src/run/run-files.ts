@@ -27,6 +27,7 @@ import { ExperimentSpec } from "./spec.js"
  * | `predictions.csv` | every round | the latest model's test predictions |
  * | `models/round-NNNN/` | every round | the round's model (tfjs format; the last two are kept) |
  * | `checkpoint.json` | every round, last | the complete round a resume continues after, and whether the run finished |
+ * | `label.json` | when `deal label` starts | what a labelling run labels and how (`label-spec.ts`) |
  * | `labels.jsonl` | every answer (`deal label`) | people's answers and undos, one line each, flushed before acknowledged (`labels-log.ts`) |
  * | `.lock` | while a process writes | the writer's pid and host |
  * | `stopping.csv`, `stopping.svg` | by `deal stop-analysis` | where each stopping criterion stops |
@@ -40,6 +41,7 @@ export const runFile = {
   predictions: "predictions.csv",
   checkpoint: "checkpoint.json",
   labels: "labels.jsonl",
+  labelSpec: "label.json",
   lock: ".lock",
   /** Written by `deal stop-analysis`. */
   stoppingCsv: "stopping.csv",

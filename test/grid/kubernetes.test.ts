@@ -29,7 +29,7 @@ describe("deal experiment --k8s: an Indexed Job whose pod i runs cell i", () => 
   it("is a ConfigMap holding the spec as written and a Job of one completion per cell, asking for the spec's resources", async () => {
     const [configMap, job] = documents(await manifest(undefined, 3))
     expect(configMap).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "deal-tiny-grid-spec" } })
-    expect(configMap.data["grid.json"]).toBe(specText)
+    expect(configMap.data["grid-spec.json"]).toBe(specText)
     expect(job).toMatchObject({
       apiVersion: "batch/v1",
       kind: "Job",
@@ -44,7 +44,7 @@ describe("deal experiment --k8s: an Indexed Job whose pod i runs cell i", () => 
     ])
     const [container] = pod.containers
     expect(container.image).toBe("registry.example/deal:0.1")
-    expect(container.command).toEqual(["sh", "-c", 'exec deal experiment /etc/deal/grid.json --out /runs/Tiny_Grid --threads 2 --cell "$JOB_COMPLETION_INDEX"'])
+    expect(container.command).toEqual(["sh", "-c", 'exec deal experiment /etc/deal/grid-spec.json --out /runs/Tiny_Grid --threads 2 --cell "$JOB_COMPLETION_INDEX"'])
     expect(container.resources).toEqual({ requests: { cpu: "2", memory: "3Gi" }, limits: { memory: "3Gi" } })
   })
 
@@ -53,7 +53,7 @@ describe("deal experiment --k8s: an Indexed Job whose pod i runs cell i", () => 
     const [container] = job.spec.template.spec.containers
     expect(job.metadata.name).toBe("deal-tiny-grid-quick")
     expect(job.spec.parallelism).toBe(4)
-    expect(container.command[2]).toBe('exec deal experiment /etc/deal/grid.json --out /runs/Tiny_Grid-quick --profile quick --threads 1 --cell "$JOB_COMPLETION_INDEX"')
+    expect(container.command[2]).toBe('exec deal experiment /etc/deal/grid-spec.json --out /runs/Tiny_Grid-quick --profile quick --threads 1 --cell "$JOB_COMPLETION_INDEX"')
     expect(container.resources).toEqual({ requests: { cpu: "1" } })
   })
 
