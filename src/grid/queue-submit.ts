@@ -134,7 +134,7 @@ export const submitToQueue = (grid: ResolvedGrid, options: SubmitOptions) =>
         `${counts.retried} failed ones retried, ${counts.finished} finished`
     )
     if (options.detach) return { submitted: counts satisfies Submitted, followed: undefined }
-    const followed = yield* followCells(pending, options)
+    const followed = yield* followCells(queue, pending, options)
     // The cells not followed had finished already.
     return { submitted: counts satisfies Submitted, followed: { ...followed, finished: followed.finished + cells.length - pending.length } satisfies Followed }
   }).pipe(Effect.scoped)
@@ -145,9 +145,12 @@ export const submitToQueue = (grid: ResolvedGrid, options: SubmitOptions) =>
  * directory has its run written into `out` (unless a finished run is there already), a failed
  * one its failure (`deal experiment status` shows it).
  */
-const followCells = (cells: ReadonlyArray<{ readonly cell: number; readonly run: GridRun; readonly id: string }>, options: SubmitOptions) =>
+const followCells = (
+  queue: Effect.Effect.Success<ReturnType<typeof openQueue>>,
+  cells: ReadonlyArray<{ readonly cell: number; readonly run: GridRun; readonly id: string }>,
+  options: SubmitOptions
+) =>
   Effect.gen(function* () {
-    const queue = yield* openQueue(options.url)
     const events = yield* connect(() => new QueueEvents(queueName, { connection: connection(options.url) }), options.url)
     const mailbox = yield* Mailbox.unbounded<QueueEvent>()
     const offer = (e: QueueEvent) => void Effect.runFork(Mailbox.offer(mailbox, e))

@@ -57,7 +57,6 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
   Effect.gen(function* () {
     const { session, classes, items } = options
     const ids = new Set(options.ids)
-    const run = <A>(effect: Effect.Effect<A, Refused | { readonly message: string }>) => Effect.runPromiseExit(effect)
 
     const route = (req: IncomingMessage, res: ServerResponse): Effect.Effect<void, Refused | { readonly _tag: string; readonly message: string }> =>
       Effect.gen(function* () {
@@ -101,7 +100,7 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
       })
 
     const server = createServer((req, res) => {
-      void run(route(req, res)).then((exit) => {
+      void Effect.runPromiseExit(route(req, res)).then((exit) => {
         if (Exit.isSuccess(exit)) return
         const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
         const status = failure instanceof Refused ? failure.status : 500

@@ -82,8 +82,10 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     const indexOf = new Map(ids.map((id, i) => [id, i]))
     const lookahead = config.lookahead ?? 3 * config.retrainEvery
 
-    let entries = yield* log.entries
-    const answered = () => itemAnswers(entries)
+    // What the log says of each item, folded again only when the log grows.
+    let items = itemAnswers(yield* log.entries)
+    const answered = () => items
+    const reread = Effect.map(log.entries, (entries) => void (items = itemAnswers(entries)))
     const before = answered()
     let queue: Array<QueuedItem> = Array.from(RandomStream.make(config.seed, "label", "first-order").permutation(ids.length))
       .map((index) => ({ index, id: ids[index], version: 0 }))
@@ -159,14 +161,14 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
       answer: (a) =>
         Effect.gen(function* () {
           const { entry } = yield* log.answer(a)
-          entries = yield* log.entries
+          yield* reread
           yield* kick
           return entry
         }),
       undo: (u) =>
         Effect.gen(function* () {
           const undone = yield* log.undo(u)
-          entries = yield* log.entries
+          yield* reread
           if (undone === undefined) return undefined
           const index = indexOf.get(undone.undone.item)
           if (index !== undefined && !answered().has(undone.undone.item)) {
