@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto"
 import { Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Layer, Option } from "effect"
+import { backboneForms } from "../backbones/catalogue.js"
 import { startLabelRun } from "../label/label-run.js"
+import { Progress } from "../loop/progress.js"
 import { type LabelSpec, readLabelSpec } from "../run/label-spec.js"
 import { SpecError } from "../run/spec.js"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
@@ -12,6 +14,7 @@ const options = {
   classes: textFlag("classes", "the classes, comma-separated, in the order of their keys (default: the test folders')"),
   strategy: textFlag("strategy_name", "the query strategy (default entropy; see deal strategies)"),
   model: textFlag("model", "the model retrained on the labels (default: mlp)"),
+  backbone: textFlag("backbone", `embed every item with a frozen pretrained backbone, and train the model on the embeddings (as deal run --backbone): ${backboneForms.map(([f]) => f).join(", ")}`),
   text: textFlag("text", "csv/jsonl: the text column to show and learn from"),
   features: textFlag("features", "csv/jsonl: numeric feature columns, comma-separated"),
   imgSize: integerFlag("img_size", "resize images to N×N for the model", { min: 1 }),
@@ -52,6 +55,7 @@ export const labelCommand = Command.make("label", options, (o) =>
         ...(classes === undefined ? {} : { classes }),
         ...(features === undefined ? {} : { features }),
         ...Option.match(o.model, { onNone: () => ({}), onSome: (model) => ({ model }) }),
+        ...Option.match(o.backbone, { onNone: () => ({}), onSome: (backbone) => ({ backbone }) }),
         ...Option.match(o.text, { onNone: () => ({}), onSome: (text) => ({ text }) }),
         ...Option.match(o.imgSize, { onNone: () => ({}), onSome: (imgSize) => ({ imgSize }) }),
         ...Option.match(o.epochs, { onNone: () => ({}), onSome: (epochs) => ({ epochs }) }),
@@ -63,6 +67,7 @@ export const labelCommand = Command.make("label", options, (o) =>
     const token = Option.getOrElse(o.token, () => (loopback(host) ? undefined : randomBytes(16).toString("hex")))
     const { url } = yield* startLabelRun(spec, {
       dir,
+      resume: Option.isSome(o.resume),
       host,
       port: Option.getOrElse(o.port, () => 7733),
       ...(token === undefined ? {} : { token }),
@@ -72,7 +77,7 @@ export const labelCommand = Command.make("label", options, (o) =>
     return yield* Effect.never
   }).pipe(
     Effect.scoped,
-    Effect.provide(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference))
+    Effect.provide(Layer.merge(Backend.layer(Option.getOrElse(o.backend, () => "auto") as BackendPreference), Progress.terminal()))
   )
 ).pipe(
   Command.withDescription(

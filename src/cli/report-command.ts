@@ -6,7 +6,7 @@ import { parseDecimal } from "../runtime/decimal.js"
 import { textFlag } from "./flags.js"
 
 const options = {
-  dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a grid directory written by deal experiment")),
+  dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a grid directory written by deal experiment, or one run's (deal run, deal label)")),
   stopping: Options.boolean("stopping").pipe(
     Options.withDescription("add the stopping summary: deal stop-analysis on every run, per criterion labels and accuracy at stop (default: as the grid spec says)")
   ),
@@ -35,7 +35,7 @@ export const reportCommand = Command.make("report", options, (o) =>
   })
 ).pipe(
   Command.withDescription(
-    "Report on a grid written by deal experiment: learning curves (mean ± std over seeds) as SVG, area under the budget curve, " +
+    "Report on a grid written by deal experiment (or on one run): learning curves (mean ± std over seeds) as SVG, area under the budget curve, " +
       "labels to reach given accuracies beside the paper's, tables as CSV and Markdown, one self-contained index.html."
   )
 )

@@ -9,7 +9,7 @@ import type { ReportError } from "../report/errors.js"
 import { learningCurvesChart, stoppingSummaryChart } from "../report/grid-charts.js"
 import { type MeanPoint, plusMinus, type Spread } from "../report/grid-stats.js"
 import { renderSvg } from "../report/vega.js"
-import { type GridRun, type ResolvedGrid, readGridFile } from "../run/grid-file.js"
+import { type GridRun, type ResolvedGrid, readGridOrRun } from "../run/grid-file.js"
 import { readResultsIfAny, runFile } from "../run/run-files.js"
 import { stopAnalysis } from "../run/stop-analysis.js"
 import { type GridSummary, type RunResults, reportedRuns, stageSeconds, type StoppingSummary, type StrategySummary, summarizeGrid } from "./summary.js"
@@ -298,7 +298,7 @@ const reportDocument = (summary: GridSummary, svg: { readonly curves: string; re
  */
 export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Effect<GridReport, DataError | ReportError> =>
   Effect.gen(function* () {
-    const grid = yield* readGridFile(dir)
+    const grid = yield* readGridOrRun(dir)
     const out = join(dir, "report")
     const read = yield* Effect.forEach(grid.runs, (run) => readRunResults(dir, run))
     const results = read.filter((r): r is RunResults => r !== undefined)

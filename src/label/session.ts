@@ -7,14 +7,20 @@
  * the labels log (`src/run/labels-log.ts`) before they are acknowledged, and the session's state
  * is a replay of that log: a session opened on the same log shows none of the answered items again.
  *
- * Built from the loop's own stages (Trainer, Evaluator, Querier), so any stage can be replaced.
+ * Built from the loop's own stages (Trainer, Evaluator, Observer, Querier), so any stage can be
+ * replaced. Each model is also a round of an ordinary run: it goes to the run's reporter (the
+ * run directory, so that \`deal report\` and \`deal stop-analysis\` read a labelling run) with
+ * its results row and the observation the stopping criteria fold over, and the session says
+ * which of them would stop here.
  */
-import { Effect, type Scope } from "effect"
-import type { Dataset } from "../data/dataset.js"
+import { Cause, Effect, type Scope } from "effect"
+import { type Dataset, numClasses } from "../data/dataset.js"
 import { poolFromLabeled } from "../data/pool.js"
-import { Evaluator, Querier, Trainer } from "../loop/stages.js"
+import { RunEvent, type RoundResult, RunReporter } from "../loop/events.js"
+import { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
 import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
 import { RandomStream } from "../runtime/random.js"
+import { firstStop, type Observation, type StoppingCriterion } from "../stopping/criterion.js"
 import { type Answer, itemAnswers, type LogEntry } from "./answers.js"
 
 export interface LabelSessionConfig {
@@ -27,8 +33,16 @@ export interface LabelSessionConfig {
   readonly retrainEvery: number
   /** Items each model queues (default 3 × retrainEvery): the slack a person has while the next trains. */
   readonly lookahead?: number
-  /** Seeds the first, random order. */
+  /** Seeds the first, random order and the stop set. */
   readonly seed: number
+  /** Where each model goes as a round of a run (default: nowhere); a failed write stops the retraining, not the labelling. */
+  readonly reporter?: RunReporter["Type"]
+  /** The rounds (models) an earlier session of this run recorded: versions go on after them. */
+  readonly history?: { readonly rounds: ReadonlyArray<RoundResult>; readonly observations: ReadonlyArray<Observation> }
+  /** The stopping criteria whose verdicts the status gives. */
+  readonly stopping?: ReadonlyArray<StoppingCriterion<any>>
+  /** Pool items the stop-set criteria watch (default 2000). */
+  readonly stopSetSize?: number
 }
 
 /** An item to show: its place in the pool, its id, and the model that chose it (0: the random first order). */
@@ -38,7 +52,7 @@ export interface QueuedItem {
   readonly version: number
 }
 
-/** A model the session trained: its version, the labels it saw, its test accuracy (none without a test split). */
+/** A model the session trained (round version − 1 of the run): its version, the labels it saw, its test accuracy (none without a test split). */
 export interface ModelVersion {
   readonly version: number
   readonly labels: number
@@ -58,6 +72,10 @@ export interface SessionStatus {
   readonly queued: number
   /** Times someone asked for items and the queue had none left (they waited on training). */
   readonly waits: number
+  /** The stopping criteria that would have stopped by now: at which model, and why. */
+  readonly stops: ReadonlyArray<{ readonly criterion: string; readonly version: number; readonly labels: number; readonly reason: string }>
+  /** Why the latest retraining failed, if it did (labelling goes on; the next answer retries). */
+  readonly error?: string
 }
 
 export interface LabelSession {
@@ -72,12 +90,14 @@ export interface LabelSession {
 }
 
 /** Opens a session on its log for the scope; background training stops with the scope. */
-export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<LabelSession, never, Trainer | Evaluator | Querier | Scope.Scope> =>
+export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<LabelSession, never, Trainer | Evaluator | Observer | Querier | Scope.Scope> =>
   Effect.gen(function* () {
     const trainer = yield* Trainer
     const evaluator = yield* Evaluator
+    const observer = yield* Observer
     const querier = yield* Querier
     const { pool, test, log } = config
+    const reporter = config.reporter ?? RunReporter.none
     const ids = pool.ids ?? Array.from({ length: pool.y.length }, (_, i) => String(i))
     const indexOf = new Map(ids.map((id, i) => [id, i]))
     const lookahead = config.lookahead ?? 3 * config.retrainEvery
@@ -90,9 +110,21 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     let queue: Array<QueuedItem> = Array.from(RandomStream.make(config.seed, "label", "first-order").permutation(ids.length))
       .map((index) => ({ index, id: ids[index], version: 0 }))
       .filter((q) => !before.has(q.id))
-    const models: Array<ModelVersion> = []
-    let labelsAtLastTraining = 0
+    const observations: Array<Observation> = [...(config.history?.observations ?? [])]
+    const models: Array<ModelVersion> = (config.history?.rounds ?? []).map((r) => ({
+      version: r.round + 1,
+      labels: r.labeled,
+      accuracy: test.y.length === 0 ? undefined : r.accuracy,
+      trainSeconds: r.trainSeconds
+    }))
+    const started = Date.now() - 1000 * (observations.at(-1)?.elapsedSeconds ?? 0)
+    const stopSet = RandomStream.make(config.seed, "label", "stop-set").sample(Int32Array.from(ids, (_, i) => i), config.stopSetSize ?? 2000).sort()
+    /** What the latest model thought of the items it chose (for selected-accuracy, max-confidence). */
+    let chosen: { readonly indices: Int32Array; readonly predicted: Int32Array; readonly entropy: Float32Array } | undefined
+    let stops: SessionStatus["stops"] = []
+    let labelsAtLastTraining = models.at(-1)?.labels ?? 0
     let training = false
+    let error: string | undefined
     let waits = 0
     const lock = yield* Effect.makeSemaphore(1)
 
@@ -111,25 +143,83 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
       return { indices: Int32Array.from(indices), labels: Int32Array.from(labels) }
     }
 
-    /** Trains a model on every label so far, measures it, and lets it choose the next queue. */
+    /**
+     * Trains a model on every label so far, measures it, lets it choose the next queue, and
+     * records it as the run's next round (uninterruptible: the round is written whole or not at all).
+     */
     const retrain = Effect.scoped(
       Effect.gen(function* () {
         const { indices, labels } = labelled()
         labelsAtLastTraining = indices.length
         const version = models.length + 1
-        const started = Date.now()
-        const { model } = yield* trainer.train({ round: version, data: pool, indices, labels })
-        const trainSeconds = (Date.now() - started) / 1000
-        const accuracy = test.y.length === 0 ? undefined : (yield* evaluator.evaluate(model, test)).metrics.accuracy
+        const round = version - 1
+        const trainStarted = Date.now()
+        const trained = yield* trainer.train({ round, data: pool, indices, labels })
+        const { model } = trained
+        const trainSeconds = (Date.now() - trainStarted) / 1000
+        const evaluation = test.y.length === 0 ? undefined : yield* evaluator.evaluate(model, test)
+        // What the last model thought of the items it chose that have a label now.
+        const labelOf = new Map(Array.from(indices, (index, j) => [index, labels[j]]))
+        const last = chosen
+        const seen = last === undefined ? [] : Array.from(last.indices.keys()).filter((j) => labelOf.has(last.indices[j]))
         // Everything answered (labels, skips, "not sure") is out of the pool the model chooses from.
         const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
         const unlabeled = ids.length - done.length
-        const chosen = unlabeled === 0 ? [] : Array.from((yield* querier.query({ round: version, model, data: pool, pool: poolFromLabeled(ids.length, done), k: Math.min(lookahead, unlabeled) })).indices)
+        const observation: Observation = {
+          round,
+          labeled: indices.length,
+          unlabeled,
+          elapsedSeconds: (Date.now() - started) / 1000,
+          numClasses: numClasses(pool),
+          test: evaluation?.metrics ?? { accuracy: Number.NaN, macroF1: Number.NaN, loss: Number.NaN },
+          stopSet: yield* observer.observe({ round, model, data: pool, stopSet }),
+          ...(last === undefined || seen.length === 0
+            ? {}
+            : {
+                queried: {
+                  predicted: Int32Array.from(seen, (j) => last.predicted[j]),
+                  entropy: Float32Array.from(seen, (j) => last.entropy[j]),
+                  labels: Int32Array.from(seen, (j) => labelOf.get(last.indices[j])!)
+                }
+              })
+        }
+        const query = unlabeled === 0 ? undefined : yield* querier.query({ round, model, data: pool, pool: poolFromLabeled(ids.length, done), k: Math.min(lookahead, unlabeled) })
+        const result: RoundResult = {
+          round,
+          labeled: indices.length,
+          accuracy: observation.test.accuracy,
+          macroF1: observation.test.macroF1,
+          testLoss: observation.test.loss,
+          trainLoss: trained.loss,
+          trainSeconds,
+          scoreSeconds: query?.scoreSeconds ?? 0,
+          selectSeconds: query?.selectSeconds ?? 0,
+          queried: query === undefined ? [] : Array.from(query.indices)
+        }
+        yield* reporter
+          .report(
+            RunEvent.RoundCompleted({
+              result,
+              observation,
+              checkpoint: { round, labeled: indices, labels },
+              testPredicted: evaluation?.predicted ?? new Int32Array(0),
+              model
+            })
+          )
+          .pipe(Effect.uninterruptible)
+        observations.push(observation)
+        stops = (config.stopping ?? []).flatMap((criterion) => {
+          const stop = firstStop(criterion, observations)
+          const at = stop === undefined ? undefined : observations[stop.index]
+          return stop === undefined || at === undefined ? [] : [{ criterion: criterion.name, version: at.round + 1, labels: at.labeled, reason: stop.decision.reason }]
+        })
+        chosen = query === undefined ? undefined : { indices: query.indices, predicted: query.chosen.predictions, entropy: query.chosen.entropy }
         yield* lock.withPermits(1)(
           Effect.sync(() => {
             const now = answered()
-            queue = chosen.filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version }))
-            models.push({ version, labels: indices.length, accuracy, trainSeconds })
+            queue = (query === undefined ? [] : Array.from(query.indices)).filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version }))
+            models.push({ version, labels: indices.length, accuracy: evaluation?.metrics.accuracy, trainSeconds })
+            error = undefined
           })
         )
       })
@@ -139,7 +229,12 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     /** Retrains while enough new labels have come in, one model at a time, in the background. */
     const trainWhileDue: Effect.Effect<void> = Effect.gen(function* () {
       while (due()) yield* retrain
-    }).pipe(Effect.ensuring(Effect.sync(() => void (training = false))))
+    }).pipe(
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause) ? Effect.void : Effect.sync(() => void (error = Cause.pretty(cause)))
+      ),
+      Effect.ensuring(Effect.sync(() => void (training = false)))
+    )
     const scope = yield* Effect.scope
     /** Starts retraining in the background (in the session's scope) if it is due and not running. */
     const kick = Effect.suspend(() => {
@@ -185,7 +280,9 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
           training,
           models: [...models],
           queued: queue.filter((q) => !now.has(q.id)).length,
-          waits
+          waits,
+          stops,
+          ...(error === undefined ? {} : { error })
         }
       }),
       settled: Effect.zipRight(kick, Effect.sleep("20 millis")).pipe(Effect.repeat({ until: () => !training && !due() }), Effect.asVoid)

@@ -1,9 +1,10 @@
 import { access, rm } from "node:fs/promises"
-import { join } from "node:path"
+import { basename, join, resolve } from "node:path"
 import { Effect, Schema } from "effect"
-import type { DataError } from "../data/errors.js"
+import { DataError } from "../data/errors.js"
 import type { ReportError } from "../report/errors.js"
 import { readJsonFile, writeJsonFile } from "./json-file.js"
+import { holdsRun, readSpecFile } from "./run-files.js"
 import { ExperimentSpec } from "./spec.js"
 
 /** An accuracy such as `0.95`, written as a string key (`"0.95"`). */
@@ -78,6 +79,29 @@ export const gridFile = "grid.json"
 /** Reads `DIR/grid.json`, written by `deal experiment`. */
 export const readGridFile = (dir: string): Effect.Effect<ResolvedGrid, DataError> =>
   readJsonFile(join(dir, gridFile), ResolvedGrid, "a deal grid", "no grid.json: expected a directory written by deal experiment")
+
+/**
+ * The grid `deal report` reports on: `DIR/grid.json`, or, for a single run's directory (`deal run`,
+ * `deal label`), a grid of that one run, with the stopping summary.
+ */
+export const readGridOrRun = (dir: string): Effect.Effect<ResolvedGrid, DataError> =>
+  Effect.gen(function* () {
+    if (yield* holdsGrid(dir)) return yield* readGridFile(dir)
+    if (!(yield* holdsRun(dir))) {
+      return yield* new DataError({ file: join(dir, gridFile), reason: "unreadable", message: "no grid.json or spec.json: expected a directory written by deal experiment, deal run or deal label (once its first model is trained)" })
+    }
+    const spec = yield* readSpecFile(dir)
+    return {
+      name: basename(resolve(dir)),
+      description: `the run in ${dir}`,
+      profile: null,
+      strategies: [spec.strategy],
+      seeds: [spec.seed],
+      base: { nInitLabeled: spec.nInitLabeled },
+      report: { stopping: true },
+      runs: [{ strategy: spec.strategy, seed: spec.seed, dir: ".", spec }]
+    }
+  })
 
 export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<void, ReportError> =>
   writeJsonFile(join(dir, gridFile), ResolvedGrid, grid)

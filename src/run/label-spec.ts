@@ -11,6 +11,8 @@ export const LabelSpec = Schema.Struct({
   classes: Schema.optional(Schema.Array(Schema.String)),
   strategy: Schema.String,
   model: Schema.optional(Schema.String),
+  /** A frozen pretrained backbone whose embeddings the model learns from (as `deal run --backbone`). */
+  backbone: Schema.optional(Schema.String),
   text: Schema.optional(Schema.String),
   features: Schema.optional(Schema.Array(Schema.String)),
   imgSize: Schema.optional(Schema.Int),

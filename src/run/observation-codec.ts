@@ -19,7 +19,14 @@ const float32 = (t: string) => fromBase64(t, (b, n) => new Float32Array(b, 0, n)
 /** The queried batch of an observation (and of a checkpoint), arrays as base64. */
 export const EncodedQueried = Schema.Struct({ predicted: Schema.String, entropy: Schema.String, labels: Schema.String })
 
-const Metrics = Schema.Struct({ accuracy: Schema.Number, macroF1: Schema.Number, loss: Schema.Number })
+/** A metric, NaN when there was nothing to measure on (a labelling run without a test split): JSON writes it as null. */
+export const Metric = Schema.transform(Schema.NullOr(Schema.Number), Schema.Number, {
+  strict: true,
+  decode: (n) => n ?? Number.NaN,
+  encode: (n) => (Number.isNaN(n) ? null : n)
+})
+
+const Metrics = Schema.Struct({ accuracy: Metric, macroF1: Metric, loss: Metric })
 
 /** One line of the run's observations file (`runFile.observations`): an observation with its arrays as base64. */
 export const EncodedObservation = Schema.Struct({

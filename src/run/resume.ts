@@ -6,7 +6,7 @@ import { budgetStopsEarlier } from "../loop/loop.js"
 import { Backend, computeIdentity } from "../runtime/backend.js"
 import { maxRounds, poolExhausted } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
-import { firstStop } from "../stopping/criterion.js"
+import { firstStop, type Observation } from "../stopping/criterion.js"
 import { type ExperimentOptions, runResolved } from "./experiment.js"
 import { lockDirectory } from "./lock.js"
 import {
@@ -21,6 +21,25 @@ export type ResumeOutcome = Data.TaggedEnum<{
   AlreadyFinished: { readonly round: number; readonly rounds: ReadonlyArray<RecordedRound>; readonly stop: StopRecord }
 }>
 export const ResumeOutcome = Data.taggedEnum<ResumeOutcome>()
+
+/** The results, rounds and observations of rounds 0..r, which the checkpoint names as complete. */
+const roundsUpTo = (dir: string, r: number) =>
+  Effect.gen(function* () {
+    const results = yield* readResultsFile(dir)
+    const rounds = results.rounds.filter((x) => x.round <= r)
+    const observations = (yield* readObservations(dir)).filter((o) => o.round <= r)
+    if (rounds.length !== r + 1 || observations.length !== r + 1) {
+      return yield* new DataError({
+        file: join(dir, runFile.results),
+        message: `the checkpoint names round ${r}, but the directory holds ${rounds.length} results and ${observations.length} observations up to it: expected ${r + 1} of each`
+      })
+    }
+    return { results, rounds, observations }
+  })
+
+/** The complete rounds a run directory holds, with their observations (none before its first checkpoint). */
+export const completedRounds = (dir: string): Effect.Effect<{ readonly rounds: ReadonlyArray<RecordedRound>; readonly observations: ReadonlyArray<Observation> } | undefined, DataError> =>
+  Effect.flatMap(hasCheckpoint(dir), (has) => (has ? Effect.flatMap(readCheckpoint(dir), (c) => roundsUpTo(dir, c.round)) : Effect.succeed(undefined)))
 
 const describeCompute = (c: ComputeRecord) => `${c.backend}${c.device === undefined ? "" : ` on ${c.device}`} (tfjs ${c.tfjs}, deal kernels ${c.kernels})`
 
@@ -71,15 +90,7 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
       })
     }
     const r = checkpoint.round
-    const results = yield* readResultsFile(dir)
-    const rounds = results.rounds.filter((x) => x.round <= r)
-    const observations = (yield* readObservations(dir)).filter((o) => o.round <= r)
-    if (rounds.length !== r + 1 || observations.length !== r + 1) {
-      return yield* new DataError({
-        file: join(dir, runFile.results),
-        message: `the checkpoint names round ${r}, but the directory holds ${rounds.length} results and ${observations.length} observations up to it: expected ${r + 1} of each`
-      })
-    }
+    const { results, rounds, observations } = yield* roundsUpTo(dir, r)
     const weightsOf = (round: number) => (resolved.spec.warmStart && round >= 0 ? readRoundWeights(dir, round) : Effect.succeed(undefined))
 
     const stop = checkpoint.stop ?? results.stop ?? undefined

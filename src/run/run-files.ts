@@ -9,7 +9,7 @@ import { type ModelArtifacts, modelFiles, readWeights } from "../models/weights.
 import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
 import type { ReportError } from "../report/errors.js"
 import type { Observation, QueriedObservation } from "../stopping/criterion.js"
-import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried } from "./observation-codec.js"
+import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried, Metric } from "./observation-codec.js"
 import { formatIssues, readJsonFile, readText, writeJsonFile } from "./json-file.js"
 import { ExperimentSpec } from "./spec.js"
 
@@ -72,9 +72,9 @@ export const holdsRun = (dir: string): Effect.Effect<boolean> => exists(join(dir
 const RoundResultSchema = Schema.Struct({
   round: Schema.Int,
   labeled: Schema.Int,
-  accuracy: Schema.Number,
-  macroF1: Schema.Number,
-  testLoss: Schema.Number,
+  accuracy: Metric,
+  macroF1: Metric,
+  testLoss: Metric,
   trainLoss: Schema.Number,
   trainSeconds: Schema.Number,
   scoreSeconds: Schema.Number,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -52,6 +52,17 @@ const get = <A>(url: string, path: string, headers: Record<string, string> = {})
 const nextItems = (url: string, n: number, headers: Record<string, string> = {}) => get<{ items: Array<Item> }>(url, `/api/next?n=${n}`, headers).then((r) => r.items)
 const version = (url: string, headers: Record<string, string>) => get<{ status: { version: number } }>(url, "/api/state", headers).then((r) => r.status.version)
 
+/** `deal ARGS` to its end: its exit code and output. */
+const deal = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    const child = spawn("node", [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (b: Buffer) => void (stdout += b.toString()))
+    child.stderr.on("data", (b: Buffer) => void (stderr += b.toString()))
+    child.on("exit", (code) => done({ code, stdout, stderr }))
+  })
+
 const truth = (id: string) => (Number(id.slice(1)) % 2 === 0 ? "ham" : "spam")
 
 describe("deal label: the labelling server", () => {
@@ -94,14 +105,21 @@ describe("deal label: the labelling server", () => {
     }
     expect((await nextItems(url, 3, auth)).every((q) => q.version >= 1)).toBe(true)
     child.kill("SIGTERM")
-    const csv = await new Promise<string>((done) => {
-      const e = spawn("node", [bin, "label", "export", out], { stdio: ["ignore", "pipe", "inherit"] })
-      let text = ""
-      e.stdout.on("data", (b: Buffer) => void (text += b.toString()))
-      e.on("exit", () => done(text))
-    })
+    await new Promise((r) => child.once("exit", r))
+    const csv = await deal(["label", "export", out])
     // 8 answers, the last undone: 7 rows and the header
-    expect(csv.trim().split("\n")).toHaveLength(8)
+    expect(csv.stdout.trim().split("\n")).toHaveLength(8)
+    // the run directory is an ordinary run: each model a round, read by deal stop-analysis and deal report
+    const analysis = await deal(["stop-analysis", out])
+    expect(analysis.code).toBe(0)
+    expect(readFileSync(join(out, "stopping.csv"), "utf8")).toMatch(/^criterion,/)
+    const report = await deal(["report", out])
+    expect(report.code).toBe(0)
+    expect(readFileSync(join(out, "report", "summary.md"), "utf8")).toMatch(/entropy/)
+    // a new run is not started over an old one
+    const again = await deal(["label", "--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--out", out, "--port", "0"])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(`holds a run already: go on with deal label --resume ${out}`)
   })
 
   it(`loses no acknowledged answer across ${KILLS} SIGKILLs of the server, each restarted with --resume`, async () => {
@@ -136,6 +154,9 @@ describe("deal label: the labelling server", () => {
       server = await serve(["--resume", out])
     }
     server.child.kill("SIGTERM")
+    await new Promise((r) => server.child.once("exit", r))
+    // every model trained before a kill is still a complete round of the run
+    expect((await deal(["stop-analysis", out])).code).toBe(0)
     const { entries } = await Effect.runPromise(readLabelsLog(join(out, "labels.jsonl")))
     const found = new Set(entries.map((e) => e.request))
     expect(found.size).toBe(entries.length)

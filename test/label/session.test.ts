@@ -5,6 +5,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import type { Dataset } from "../../src/data/dataset.js"
 import { modelEvaluator } from "../../src/loop/evaluator.js"
+import type { RunEvent } from "../../src/loop/events.js"
+import { stopSetObserver } from "../../src/loop/observer.js"
 import { Progress } from "../../src/loop/progress.js"
 import { strategyQuerier } from "../../src/loop/querier.js"
 import { modelTrainer } from "../../src/loop/trainer.js"
@@ -15,6 +17,7 @@ import { Backend } from "../../src/runtime/backend.js"
 import { RandomStream } from "../../src/runtime/random.js"
 import { Rng } from "../../src/runtime/rng.js"
 import { entropy } from "../../src/strategies/entropy.js"
+import { parseStopping } from "../../src/stopping/catalogue.js"
 
 /** Two Gaussian blobs in 2-D, `n` points, class 0 around (−1, −1) and class 1 around (1, 1). */
 const blobs = (n: number, seed: number, labelled: boolean): { data: Dataset; truth: Int32Array } => {
@@ -36,6 +39,7 @@ const blobs = (n: number, seed: number, labelled: boolean): { data: Dataset; tru
 const stages = Layer.mergeAll(
   modelTrainer(mlp({ hidden: 8 }), { epochs: 20, batchSize: 16, learningRate: 0.05 }),
   modelEvaluator,
+  stopSetObserver,
   strategyQuerier(entropy)
 ).pipe(Layer.provideMerge(Rng.layer(7)), Layer.provideMerge(Progress.silent), Layer.provideMerge(Backend.layer("cpu")))
 
@@ -46,7 +50,10 @@ describe("a labelling session: people answer, models retrain in the background",
       const { data: pool, truth } = blobs(300, 1, false)
       const { data: test } = blobs(100, 2, true)
       const log = yield* openLabelsLog(dir)
-      const session = yield* openLabelSession({ pool, test, log, retrainEvery: 10, seed: 3 })
+      const events: Array<Extract<RunEvent, { _tag: "RoundCompleted" }>> = []
+      const reporter = { report: (e: RunEvent) => Effect.sync(() => void (e._tag === "RoundCompleted" && events.push(e))) }
+      const stopping = ["stabilizing-predictions", "max-confidence"].map((name) => Effect.runSync(parseStopping(name)))
+      const session = yield* openLabelSession({ pool, test, log, retrainEvery: 10, seed: 3, reporter, stopping })
       const shownVersions: Array<number> = []
       for (let answered = 0; answered < 60; ) {
         const items = yield* session.next(5)
@@ -61,6 +68,7 @@ describe("a labelling session: people answer, models retrain in the background",
       }
       yield* session.settled
       const status = yield* session.status
+      expect(status.error).toBeUndefined()
       expect(status.labeled).toBe(60)
       expect(status.waits).toBe(0)
       expect(status.version).toBeGreaterThanOrEqual(5)
@@ -70,6 +78,22 @@ describe("a labelling session: people answer, models retrain in the background",
       expect(shownVersions.at(-1)).toBeGreaterThanOrEqual(4)
       for (let i = 1; i < shownVersions.length; i++) expect(shownVersions[i]).toBeGreaterThanOrEqual(shownVersions[i - 1])
       expect(status.models.at(-1)!.accuracy).toBeGreaterThan(0.85)
+      // each model is a round of an ordinary run: model v is round v − 1, with its labels, test
+      // accuracy, and what the previous model thought of the items it chose that now have labels
+      expect(events.map((e) => e.result.round)).toEqual(status.models.map((m) => m.version - 1))
+      expect(events.map((e) => e.result.labeled)).toEqual(status.models.map((m) => m.labels))
+      expect(events.map((e) => e.result.accuracy)).toEqual(status.models.map((m) => m.accuracy))
+      expect(events[0].observation.queried).toBeUndefined()
+      for (const e of events.slice(1)) {
+        const q = e.observation.queried!
+        expect(q.labels.length).toBeGreaterThan(0)
+        expect(q.predicted.length).toBe(q.labels.length)
+        expect(e.observation.stopSet.predictions.length).toBe(300)
+      }
+      for (const stop of status.stops) {
+        expect(["stabilizing-predictions", "max-confidence"]).toContain(stop.criterion)
+        expect(stop.version).toBeLessThanOrEqual(status.version)
+      }
     }).pipe(Effect.provide(stages))
   , 60_000)
 
