@@ -13,12 +13,13 @@ import { strategiesCommand } from "./strategies-command.js"
 import { workerCommand } from "./worker-command.js"
 import { labelExportCommand } from "./label-export-command.js"
 import { labelCommand } from "./label-command.js"
+import { serveCommand } from "./serve-command.js"
 
 class FlagError extends Data.TaggedError("FlagError")<{ readonly message: string }> {}
 
 const deal = Command.make("deal").pipe(
   Command.withDescription("deal: deep active learning for TypeScript"),
-  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand, labelCommand, labelExportCommand])
+  Command.withSubcommands([runCommand, experimentCommand, experimentStatusCommand, reportCommand, stopAnalysisCommand, strategiesCommand, stoppingCommand, workerCommand, labelCommand, labelExportCommand, serveCommand])
 )
 
 const cli = Command.run(deal, { name: "deal", version: "0.1.0" })

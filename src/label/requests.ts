@@ -1,16 +1,24 @@
 /**
- * What the labelling server checks of every request before it acts on one: the token (when the
- * server listens beyond loopback), and a JSON body no larger than a limit that decodes as its
- * Schema. A request that fails a check gets a 4xx status with a one-line reason, and changes
- * nothing.
+ * What the labelling servers check of every request before they act on one: the token (when the
+ * server listens beyond loopback) or basic authentication, and a JSON body no larger than a limit
+ * that decodes as its Schema. A request that fails a check gets a 4xx status with a one-line
+ * reason, and changes nothing. Also: answering a request from its route's Effect, and listening
+ * for a scope.
  */
 import { timingSafeEqual } from "node:crypto"
-import type { IncomingMessage } from "node:http"
-import { Data, Effect, Either, Schema } from "effect"
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { Data, Effect, Either, Exit, Schema, type Scope } from "effect"
 import { formatIssues } from "../run/json-file.js"
 
-/** A request refused: its status (4xx) and a one-line reason. */
-export class Refused extends Data.TaggedError("Refused")<{ readonly status: number; readonly message: string }> {}
+/** A request refused: its status (4xx) and a one-line reason (and headers to answer with, such as `WWW-Authenticate`). */
+export class Refused extends Data.TaggedError("Refused")<{ readonly status: number; readonly message: string; readonly headers?: Readonly<Record<string, string>> }> {}
+
+/** Whether two secrets are the same, in constant time. */
+const sameSecret = (given: string, expected: string): boolean => {
+  const [a, b] = [Buffer.from(given), Buffer.from(expected)]
+  return a.length === b.length && timingSafeEqual(a, b)
+}
 
 /** The largest JSON body the server reads, by default: answers are a few hundred bytes. */
 export const defaultBodyLimit = 64 * 1024
@@ -22,9 +30,13 @@ export const defaultBodyLimit = 64 * 1024
 export const hasToken = (req: Pick<IncomingMessage, "headers" | "url">, token: string): boolean => {
   const header = req.headers.authorization
   const given = header?.startsWith("Bearer ") ? header.slice(7) : new URL(req.url ?? "/", "http://x").searchParams.get("token")
-  if (given === null || given === undefined) return false
-  const [a, b] = [Buffer.from(given), Buffer.from(token)]
-  return a.length === b.length && timingSafeEqual(a, b)
+  return given !== null && given !== undefined && sameSecret(given, token)
+}
+
+/** Whether the request carries HTTP basic authentication as `user` and `password` (`Authorization: Basic …`). */
+export const hasBasicAuth = (req: Pick<IncomingMessage, "headers">, user: string, password: string): boolean => {
+  const header = req.headers.authorization
+  return header !== undefined && /^basic /i.test(header) && sameSecret(Buffer.from(header.slice(6).trim(), "base64").toString("utf8"), `${user}:${password}`)
 }
 
 /**
@@ -57,4 +69,44 @@ export const readJsonBody = <A, I>(req: IncomingMessage, schema: Schema.Schema<A
     return yield* Schema.decodeUnknown(schema, { onExcessProperty: "error" })(json.right).pipe(
       Effect.mapError((e) => new Refused({ status: 400, message: formatIssues(e) }))
     )
+  })
+
+/**
+ * A request listener that runs `route` for each request: a failure answers with its status
+ * (Refused's, else 500) and its one-line reason as text, and is logged.
+ */
+export const answerWith =
+  (route: (req: IncomingMessage, res: ServerResponse) => Effect.Effect<void, { readonly message: string }>, log?: (line: string) => void): RequestListener =>
+  (req, res) =>
+    void Effect.runPromiseExit(route(req, res)).then((exit) => {
+      if (Exit.isSuccess(exit)) return
+      const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      const status = failure instanceof Refused ? failure.status : 500
+      const message = failure?.message ?? "the server failed"
+      log?.(`refused ${req.method} ${req.url?.split("?")[0]}: ${status} ${message}`)
+      if (res.headersSent) res.destroy()
+      else res.writeHead(status, { ...(failure instanceof Refused ? failure.headers : {}), "content-type": "text/plain; charset=utf-8" }).end(message)
+    })
+
+/**
+ * Listens on `host`:`port` (0: any free port) for the scope, and closes (connections and all)
+ * when it closes; the base URL it listens at. Bodies and headers that trickle in are cut off.
+ */
+export const listenForScope = (server: Server, host: string, port: number): Effect.Effect<string, Refused, Scope.Scope> =>
+  Effect.gen(function* () {
+    server.requestTimeout = 30_000
+    server.headersTimeout = 10_000
+    yield* Effect.acquireRelease(
+      Effect.async<void, Refused>((resume) => {
+        server.once("error", (e) => resume(Effect.fail(new Refused({ status: 500, message: `cannot listen on ${host}:${port}: ${e.message}` }))))
+        server.listen(port, host, () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.close(() => resume(Effect.void))
+          server.closeAllConnections()
+        })
+    )
+    const address = server.address() as AddressInfo
+    return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`
   })

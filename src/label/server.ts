@@ -5,7 +5,7 @@
  * |---|---|
  * | `GET /` | the page |
  * | `GET /api/state` | the classes, the kind of items, and the session's status |
- * | `GET /api/next?n=K` | up to K items to show (their index, id, the model that chose them; a text item's text) |
+ * | `GET /api/next?n=K&q=WORDS` | up to K items to show (their index, id, the model that chose them; a text item's text), with `q` only those whose text (an image: its path) holds every word |
  * | `GET /api/item/INDEX` | an image item's file (only the dataset's own: `dataset-files.ts`) |
  * | `POST /api/answer` | `{ request, item, label | skip | unsure, annotator? }`: answered once on disk |
  * | `POST /api/undo` | `{ request, annotator? }`: takes back the annotator's latest answer |
@@ -15,11 +15,10 @@
  */
 import { createReadStream } from "node:fs"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
-import { Effect, Exit, Schema, type Scope } from "effect"
+import { Effect, Schema, type Scope } from "effect"
 import { itemFile } from "./dataset-files.js"
 import { labelPage } from "./page.js"
-import { hasToken, readJsonBody, Refused } from "./requests.js"
+import { answerWith, hasToken, listenForScope, readJsonBody, Refused } from "./requests.js"
 import type { LabelSession } from "./session.js"
 
 export interface LabelServerOptions {
@@ -67,11 +66,14 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
           res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'" }).end(labelPage)
           return
         }
+        if (method === "GET" && url.pathname === "/favicon.ico") return void res.writeHead(204).end()
         if (method === "GET" && url.pathname === "/api/state") return json(res, 200, { classes, kind: items.kind, status: yield* session.status })
         if (method === "GET" && url.pathname === "/api/next") {
           const n = Number(url.searchParams.get("n") ?? "10")
           if (!Number.isInteger(n) || n < 1 || n > 100) return yield* new Refused({ status: 400, message: `n=${url.searchParams.get("n")}: expected an integer from 1 to 100` })
-          const next = yield* session.next(n)
+          const words = (url.searchParams.get("q") ?? "").toLowerCase().split(/\s+/).filter((w) => w !== "").slice(0, 10)
+          const text = (index: number) => (items.kind === "text" ? items.texts[index] : items.files[index]).toLowerCase()
+          const next = yield* session.next(n, words.length === 0 ? undefined : (index) => words.every((w) => text(index).includes(w)))
           return json(res, 200, { items: next.map((q) => ({ ...q, ...(items.kind === "text" ? { text: items.texts[q.index] } : {}) })) })
         }
         const image = /^\/api\/item\/(\d+)$/.exec(url.pathname)
@@ -99,32 +101,6 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
         return yield* new Refused({ status: 404, message: `no route ${method} ${url.pathname}` })
       })
 
-    const server = createServer((req, res) => {
-      void Effect.runPromiseExit(route(req, res)).then((exit) => {
-        if (Exit.isSuccess(exit)) return
-        const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-        const status = failure instanceof Refused ? failure.status : 500
-        const message = failure?.message ?? "the server failed"
-        options.log?.(`refused ${req.method} ${req.url?.split("?")[0]}: ${status} ${message}`)
-        if (!res.headersSent) res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(message)
-        else res.destroy()
-      })
-    })
-    // Bodies and headers that trickle in are cut off.
-    server.requestTimeout = 30_000
-    server.headersTimeout = 10_000
-    yield* Effect.acquireRelease(
-      Effect.async<void, Refused>((resume) => {
-        server.once("error", (e) => resume(Effect.fail(new Refused({ status: 500, message: `cannot listen on ${options.host}:${options.port}: ${e.message}` }))))
-        server.listen(options.port, options.host, () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.close(() => resume(Effect.void))
-          server.closeAllConnections()
-        })
-    )
-    const { port } = server.address() as AddressInfo
-    const host = options.host.includes(":") ? `[${options.host}]` : options.host
-    return { url: `http://${host}:${port}/${options.token === undefined ? "" : `?token=${options.token}`}` }
+    const url = yield* listenForScope(createServer(answerWith(route, options.log)), options.host, options.port)
+    return { url: `${url}${options.token === undefined ? "" : `?token=${options.token}`}` }
   })

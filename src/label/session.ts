@@ -79,8 +79,12 @@ export interface SessionStatus {
 }
 
 export interface LabelSession {
-  /** Up to `n` items to show, from the front of the queue, none answered yet. */
-  readonly next: (n: number) => Effect.Effect<ReadonlyArray<QueuedItem>>
+  /**
+   * Up to `n` items to show, from the front of the queue, none answered yet; with `match`, only
+   * matching ones: the queue's first, then the rest of the pool's (in the first, random order,
+   * as version 0: no model chose them).
+   */
+  readonly next: (n: number, match?: (index: number) => boolean) => Effect.Effect<ReadonlyArray<QueuedItem>>
   readonly answer: (a: { readonly request: string; readonly item: string; readonly answer: Answer; readonly annotator?: string }) => Effect.Effect<LogEntry, LabelsLogError>
   /** Undoes the annotator's latest answer; its item goes back to the front of the queue. */
   readonly undo: (u: { readonly request: string; readonly annotator?: string }) => Effect.Effect<LogEntry | undefined, LabelsLogError>
@@ -107,9 +111,14 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     const answered = () => items
     const reread = Effect.map(log.entries, (entries) => void (items = itemAnswers(entries)))
     const before = answered()
-    let queue: Array<QueuedItem> = Array.from(RandomStream.make(config.seed, "label", "first-order").permutation(ids.length))
-      .map((index) => ({ index, id: ids[index], version: 0 }))
-      .filter((q) => !before.has(q.id))
+    const firstOrder = RandomStream.make(config.seed, "label", "first-order").permutation(ids.length)
+    // Reopened: the last model's choice first, then the first order.
+    const lastRound = config.history?.rounds.at(-1)
+    const queuedOnce = new Set<number>()
+    let queue: Array<QueuedItem> = [
+      ...(lastRound?.queried ?? []).map((index) => ({ index, id: ids[index], version: lastRound!.round + 1 })),
+      ...Array.from(firstOrder, (index) => ({ index, id: ids[index], version: 0 }))
+    ].filter((q) => !before.has(q.id) && !queuedOnce.has(q.index) && queuedOnce.add(q.index) !== undefined)
     const observations: Array<Observation> = [...(config.history?.observations ?? [])]
     const models: Array<ModelVersion> = (config.history?.rounds ?? []).map((r) => ({
       version: r.round + 1,
@@ -244,13 +253,22 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     })
 
     const session: LabelSession = {
-      next: (n) =>
+      next: (n, match) =>
         lock.withPermits(1)(
           Effect.sync(() => {
             const now = answered()
             queue = queue.filter((q) => !now.has(q.id))
-            if (queue.length < n) waits++
-            return queue.slice(0, n)
+            if (match === undefined) {
+              if (queue.length < n) waits++
+              return queue.slice(0, n)
+            }
+            const found = queue.filter((q) => match(q.index)).slice(0, n)
+            const taken = new Set(found.map((q) => q.index))
+            for (let i = 0; i < firstOrder.length && found.length < n; i++) {
+              const index = firstOrder[i]
+              if (!taken.has(index) && !now.has(ids[index]) && match(index)) found.push({ index, id: ids[index], version: 0 })
+            }
+            return found
           })
         ),
       answer: (a) =>
