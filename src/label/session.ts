@@ -259,7 +259,7 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
             const now = answered()
             queue = queue.filter((q) => !now.has(q.id))
             if (match === undefined) {
-              if (queue.length < n) waits++
+              if (queue.length === 0) waits++
               return queue.slice(0, n)
             }
             const found = queue.filter((q) => match(q.index)).slice(0, n)

@@ -69,8 +69,10 @@ const answerEmail = async (page: Page) => {
   await page.waitForSelector("#item pre")
   const text = await page.$eval("#item pre", (e) => e.textContent ?? "")
   const item = await page.$eval("#item", (e) => e.getAttribute("data-item"))
+  const pressed = performance.now()
   await page.keyboard.press(ham.some((w) => text.includes(w)) ? "1" : "2")
-  await page.waitForFunction(`document.querySelector("#item").getAttribute("data-item") !== ${JSON.stringify(item)}`)
+  await page.waitForFunction(`document.querySelector("#item").getAttribute("data-item") !== ${JSON.stringify(item)}`, { polling: "mutation" })
+  return performance.now() - pressed
 }
 const screenshots = process.env.DEAL_SCREENSHOTS
 
@@ -83,7 +85,9 @@ describe.skipIf(chromium === undefined)("deal label in a real browser (puppeteer
       const page = await browser.newPage()
       await page.setViewport({ width: 1100, height: 700 })
       await page.goto(url)
-      const answer = () => answerEmail(page)
+      // from a key press to the next item on the page, as the test sees it (through the DevTools protocol)
+      const latencies: Array<number> = []
+      const answer = async () => void latencies.push(await answerEmail(page))
       for (let i = 0; i < 6; i++) await answer()
       await waitFor(url, (s) => s.labeled === 6)
       await page.keyboard.press("z")
@@ -98,6 +102,8 @@ describe.skipIf(chromium === undefined)("deal label in a real browser (puppeteer
       expect(note).toMatch(/^chosen by model [1-9]\d*$/)
       const progress = await page.$eval("#progress", (e) => e.textContent)
       expect(progress).toMatch(/labelled · model \d+/)
+      latencies.sort((a, b) => a - b)
+      console.log(`deal label in the browser: key press to the next item shown, over ${latencies.length} answers while models retrained: median ${latencies[latencies.length >> 1].toFixed(1)} ms, slowest ${latencies.at(-1)!.toFixed(1)} ms`)
       if (screenshots !== undefined) await page.screenshot({ path: join(screenshots, "label-text.png") })
       await waitFor(url, (s) => s.labeled === 23)
       // a keyword filter: only items with the word, the word marked

@@ -122,6 +122,57 @@ describe("deal label: the labelling server", () => {
     expect(again.stderr).toContain(`holds a run already: go on with deal label --resume ${out}`)
   })
 
+  it("takes two annotators at once: nothing lost or doubled, conflicting answers both kept, the label by the rule, and nobody waits for a model", async () => {
+    const dir = mail(600)
+    const out = join(dir, "run")
+    const { child, url } = await serve(["--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--model", "logreg", "--lr", "0.05", "--retrain_every", "5", "--out", out])
+    const acknowledged: Array<string> = []
+    let emptyNexts = 0
+    // a person: takes 5 items, answers each (truthfully) after a short look, each answer sent
+    // twice at once (a retry racing its original), until they have answered `n`
+    const annotator = async (name: string, n: number) => {
+      for (let done = 0; done < n; ) {
+        const items = await nextItems(url, 5)
+        if (items.length === 0) emptyNexts++
+        for (const item of items) {
+          await new Promise((r) => setTimeout(r, 40))
+          const body = { request: `${name}-${done++}`, item: item.id, label: truth(item.id), annotator: name }
+          const [a, b] = await Promise.all([post(url, "/api/answer", body), post(url, "/api/answer", body)])
+          const [sa, sb] = (await Promise.all([a.json(), b.json()])) as Array<{ saved: number }>
+          expect(sa.saved).toBe(sb.saved)
+          acknowledged.push(body.request)
+        }
+      }
+    }
+    await Promise.all([annotator("ana", 40), annotator("ben", 40)])
+    // a conflict on one item: ana says ham, ben spam at the same moment; then cleo says ham
+    const [item] = await nextItems(url, 1)
+    await Promise.all([
+      post(url, "/api/answer", { request: "c-ana", item: item.id, label: "ham", annotator: "ana" }),
+      post(url, "/api/answer", { request: "c-ben", item: item.id, label: "spam", annotator: "ben" })
+    ])
+    const tie = await deal(["label", "export", out])
+    const rows = (csv: string) => csv.trim().split("\n").slice(1).map((l) => l.split(",")).filter((r) => r[0] === item.id)
+    const atTie = rows(tie.stdout)
+    expect(atTie.map((r) => r[1]).sort()).toEqual(["ham", "spam"])
+    // a tie goes to the later answer
+    const { entries } = await Effect.runPromise(readLabelsLog(join(out, "labels.jsonl")))
+    const later = entries.filter((e) => "item" in e && e.item === item.id).at(-1)!
+    expect(atTie.every((r) => r[5] === ("answer" in later && "label" in later.answer ? later.answer.label : ""))).toBe(true)
+    await post(url, "/api/answer", { request: "c-cleo", item: item.id, label: "ham", annotator: "cleo" })
+    expect(rows((await deal(["label", "export", out])).stdout).map((r) => r[5])).toEqual(["ham", "ham", "ham"])
+    const status = await get<{ status: { waits: number; version: number; answers: number } }>(url, "/api/state")
+    child.kill("SIGTERM")
+    // every acknowledged answer on disk once, none more
+    const after = (await Effect.runPromise(readLabelsLog(join(out, "labels.jsonl")))).entries
+    expect(after.map((e) => e.request).sort()).toEqual([...acknowledged, "c-ana", "c-ben", "c-cleo"].sort())
+    expect(status.status.answers).toBe(83)
+    // people asked for items 16 times or more while 6 or more models retrained: they never found none
+    expect(emptyNexts).toBe(0)
+    expect(status.status.waits).toBe(0)
+    expect(status.status.version).toBeGreaterThanOrEqual(6)
+  }, 120_000)
+
   it(`loses no acknowledged answer across ${KILLS} SIGKILLs of the server, each restarted with --resume`, async () => {
     // enough emails that answering never runs out between kills
     const dir = mail(2000)
