@@ -127,7 +127,7 @@ const itemNode = (item, tag) => {
   img.src = "/api/item/" + item.index + (token ? "?token=" + encodeURIComponent(token) : "");
   return img;
 };
-const chosenBy = (item) => item.version > 0 ? "chosen by model " + item.version : words().length > 0 ? "matches the filter (no model chose it)" : "chosen at random (no model yet)";
+const chosenBy = (item) => item.version > 0 ? "chosen by model " + item.version : words().length > 0 ? "matches the filter (no model chose it)" : "chosen at random (before the first model)";
 const notice = (items) => {
   const newest = Math.max(-1, ...items.map((q) => q.version));
   if (newest > lastVersion && lastVersion >= 0 && newest > 0) {
@@ -212,6 +212,8 @@ const setView = (v) => {
 };
 const status = async () => {
   const s = (await api("/api/state")).status;
+  // items a newer model has replaced are dropped from the page's queue (not the ones on show)
+  if (words().length === 0 && queue.length > 0 && queue.every((q) => q.version < s.version)) { queue = []; refill(); }
   const last = s.models[s.models.length - 1];
   $("progress").textContent = s.labeled + " labelled · model " + s.version + (s.training ? " (a newer one is training)" : "");
   const rows = [["labels", s.labeled], ["answers", s.answers], ["round (model)", s.version], ["test accuracy", last && last.accuracy !== undefined && last.accuracy !== null ? last.accuracy.toFixed(3) : "–"], ["queued", s.queued]];

@@ -183,13 +183,24 @@ describe.skipIf(chromium === undefined)("deal label in a real browser (puppeteer
       await page.keyboard.press("g")
       await page.waitForSelector("#grid .card img")
       await page.waitForFunction(`document.querySelectorAll("#grid .card img").length === 12 && [...document.querySelectorAll("#grid .card img")].every((i) => i.complete && i.naturalWidth === 96)`)
-      for (let i = 0; i < 5; i++) {
+      const labelSelected = async () => {
         const item = await page.$eval("#grid", (e) => e.getAttribute("data-item"))
         await pressFor(item)
         await page.waitForFunction(`document.querySelector("#grid").getAttribute("data-item") !== ${JSON.stringify(item)}`)
       }
+      for (let i = 0; i < 5; i++) await labelSelected()
       expect(await page.$$eval("#grid .card.done", (cs) => cs.length)).toBe(5)
-      await waitFor(server.url, (s) => s.labeled === 8 && s.version >= 1)
+      // the last card of the grid answered, the next grid comes
+      for (let i = 5; i < 12; i++) await labelSelected()
+      await page.waitForFunction(`document.querySelectorAll("#grid .card").length === 12 && document.querySelectorAll("#grid .card.done").length === 0`)
+      for (let i = 0; i < 7; i++) await labelSelected()
+      await waitFor(server.url, (s) => s.labeled === 22 && s.version >= 3)
+      // the rest of this grid, then a grid that a retrained model chose
+      for (let i = 0; i < 5; i++) await labelSelected()
+      await page.waitForFunction(`document.querySelectorAll("#grid .card").length > 0 && document.querySelectorAll("#grid .card.done").length === 0`)
+      expect(await page.$eval("#note", (e) => e.textContent)).toMatch(/^chosen by model [1-9]\d*$/)
+      await waitFor(server.url, (s) => s.labeled === 27)
+      await new Promise((r) => setTimeout(r, 1000))
       if (screenshots !== undefined) await page.screenshot({ path: join(screenshots, "label-grid.png") })
       const labels = (await (await fetch(new URL("/api/state", server.url))).json()) as { classes: Array<string> }
       expect(labels.classes).toEqual(["circle", "square"])
