@@ -104,14 +104,4 @@ export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
     return ended("ran", summary.rounds)
   }).pipe((run) => (job.task === undefined ? run : Effect.locally(run, currentTask, job.task)))
 
-/** A failure as one line: `Tag: file: message`, as the CLI prints it. */
-export const describeFailure = (cause: Cause.Cause<unknown>): string => {
-  const failure = Cause.failureOption(cause)
-  if (failure._tag === "None") return Cause.pretty(cause).split("\n")[0]
-  const e = failure.value
-  if (typeof e !== "object" || e === null) return String(e)
-  const tag = "_tag" in e ? `${String(e._tag)}: ` : ""
-  const where = "file" in e ? `${String(e.file)}: ` : ""
-  const message = "message" in e ? String(e.message) : String(e)
-  return `${tag}${where}${message}`
-}
+export { describeFailure } from "../run/failure.js"

@@ -12,13 +12,16 @@ import { featureSize } from "../data/dataset.js"
 import type { Progress } from "../loop/progress.js"
 import { type LabelSpec, readLabelSpec, writeLabelSpec } from "../run/label-spec.js"
 import { openLabelsLog } from "../run/labels-log.js"
+import { lockDirectory } from "../run/lock.js"
 import { completedRounds } from "../run/resume.js"
-import { runDirectoryReporter } from "../run/run-directory.js"
 import { holdsRun } from "../run/run-files.js"
-import { encodeSpec, SpecError } from "../run/spec.js"
-import { Backend, computeIdentity } from "../runtime/backend.js"
+import { SpecError } from "../run/spec.js"
+import { Backend } from "../runtime/backend.js"
 import { methodNames, parseStopping } from "../stopping/catalogue.js"
 import { loadDataToLabel } from "./label-data.js"
+import { labelRunRetrainer } from "./label-rounds.js"
+import { retrainWorkerEntry, threadRetrainer } from "./retrain-thread.js"
+import { Retrainer } from "./retrainer.js"
 import { startLabelServer } from "./server.js"
 import { openLabelSession } from "./session.js"
 
@@ -39,20 +42,22 @@ export const startLabelRun = (spec: LabelSpec, options: LabelRunOptions): Effect
     if (!options.resume && ((yield* holdsRun(dir)) || Either.isRight(yield* Effect.either(readLabelSpec(dir))))) {
       return yield* new SpecError({ message: `--out ${dir} holds a run already: go on with deal label --resume ${dir}, or choose another --out` })
     }
-    const data = yield* loadDataToLabel(spec, "deal label")
+    // Training runs in a worker thread (which loads the data with its backbone, if any) where
+    // there is a compiled one; else in this thread.
+    const entry = retrainWorkerEntry()
+    const data = yield* loadDataToLabel(entry === undefined ? spec : { ...spec, backbone: undefined }, "deal label")
+    yield* lockDirectory(dir)
     const history = yield* completedRounds(dir)
-    // Takes the directory's lock, and sweeps what killed writes left.
-    const reporter = yield* runDirectoryReporter(dir, {
-      spec: encodeSpec({ ...data.resolved.spec, nQuery: spec.retrainEvery }),
-      compute: computeIdentity((yield* Backend).name),
-      test: data.test,
-      mode: history === undefined ? { _tag: "restart" } : { _tag: "resume", ...history }
-    })
+    const backend = yield* Backend
+    const retrainer =
+      entry === undefined
+        ? yield* labelRunRetrainer(spec, dir, data, { lockHeld: false })
+        : yield* threadRetrainer(entry, { spec, dir, backend: backend.name, threads: backend.threads })
     yield* writeLabelSpec(dir, spec)
     const log = yield* openLabelsLog(dir)
     const stopping = methodNames.map((name) => Effect.runSync(parseStopping(name)))
     const { pool, ids } = data
-    const session = yield* openLabelSession({ pool, test: data.test, log, retrainEvery: spec.retrainEvery, seed: spec.seed, reporter, history, stopping }).pipe(Effect.provide(data.stages))
+    const session = yield* openLabelSession({ pool, log, retrainEvery: spec.retrainEvery, seed: spec.seed, history, stopping }).pipe(Effect.provideService(Retrainer, retrainer))
     const items =
       data.folder !== undefined
         ? { kind: "image" as const, root: data.folder.root, files: ids }

@@ -7,42 +7,34 @@
  * the labels log (`src/run/labels-log.ts`) before they are acknowledged, and the session's state
  * is a replay of that log: a session opened on the same log shows none of the answered items again.
  *
- * Built from the loop's own stages (Trainer, Evaluator, Observer, Querier), so any stage can be
- * replaced. Each model is also a round of an ordinary run: it goes to the run's reporter (the
- * run directory, so that \`deal report\` and \`deal stop-analysis\` read a labelling run) with
- * its results row and the observation the stopping criteria fold over, and the session says
+ * The training is a `Retrainer` (`retrainer.ts`: the loop's own stages, in this thread or in a
+ * worker thread), so any stage can be replaced. Each model is also a round of an ordinary run,
+ * with its results row and the observation the stopping criteria fold over; the session says
  * which of them would stop here.
  */
 import { Cause, Effect, type Scope } from "effect"
-import { type Dataset, numClasses } from "../data/dataset.js"
-import { poolFromLabeled } from "../data/pool.js"
-import { RunEvent, type RoundResult, RunReporter } from "../loop/events.js"
-import { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
+import type { Dataset } from "../data/dataset.js"
+import type { RoundResult } from "../loop/events.js"
 import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
 import { RandomStream } from "../runtime/random.js"
 import { firstStop, type Observation, type StoppingCriterion } from "../stopping/criterion.js"
 import { type Answer, itemAnswers, type LogEntry } from "./answers.js"
+import { Retrainer } from "./retrainer.js"
 
 export interface LabelSessionConfig {
   /** The items to label (labels unknown, −1), each named by its id (`ids`). */
   readonly pool: Dataset
-  /** Labelled items to measure each model on (may be empty). */
-  readonly test: Dataset
   readonly log: LabelsLog
   /** Labels between two retrainings. */
   readonly retrainEvery: number
   /** Items each model queues (default 3 × retrainEvery): the slack a person has while the next trains. */
   readonly lookahead?: number
-  /** Seeds the first, random order and the stop set. */
+  /** Seeds the first, random order. */
   readonly seed: number
-  /** Where each model goes as a round of a run (default: nowhere); a failed write stops the retraining, not the labelling. */
-  readonly reporter?: RunReporter["Type"]
   /** The rounds (models) an earlier session of this run recorded: versions go on after them. */
   readonly history?: { readonly rounds: ReadonlyArray<RoundResult>; readonly observations: ReadonlyArray<Observation> }
   /** The stopping criteria whose verdicts the status gives. */
   readonly stopping?: ReadonlyArray<StoppingCriterion<any>>
-  /** Pool items the stop-set criteria watch (default 2000). */
-  readonly stopSetSize?: number
 }
 
 /** An item to show: its place in the pool, its id, and the model that chose it (0: the random first order). */
@@ -94,14 +86,10 @@ export interface LabelSession {
 }
 
 /** Opens a session on its log for the scope; background training stops with the scope. */
-export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<LabelSession, never, Trainer | Evaluator | Observer | Querier | Scope.Scope> =>
+export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<LabelSession, never, Retrainer | Scope.Scope> =>
   Effect.gen(function* () {
-    const trainer = yield* Trainer
-    const evaluator = yield* Evaluator
-    const observer = yield* Observer
-    const querier = yield* Querier
-    const { pool, test, log } = config
-    const reporter = config.reporter ?? RunReporter.none
+    const retrainer = yield* Retrainer
+    const { pool, log } = config
     const ids = pool.ids ?? Array.from({ length: pool.y.length }, (_, i) => String(i))
     const indexOf = new Map(ids.map((id, i) => [id, i]))
     const lookahead = config.lookahead ?? 3 * config.retrainEvery
@@ -123,13 +111,10 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     const models: Array<ModelVersion> = (config.history?.rounds ?? []).map((r) => ({
       version: r.round + 1,
       labels: r.labeled,
-      accuracy: test.y.length === 0 ? undefined : r.accuracy,
+      accuracy: Number.isNaN(r.accuracy) ? undefined : r.accuracy,
       trainSeconds: r.trainSeconds
     }))
     const started = Date.now() - 1000 * (observations.at(-1)?.elapsedSeconds ?? 0)
-    const stopSet = RandomStream.make(config.seed, "label", "stop-set").sample(Int32Array.from(ids, (_, i) => i), config.stopSetSize ?? 2000).sort()
-    /** What the latest model thought of the items it chose (for selected-accuracy, max-confidence). */
-    let chosen: { readonly indices: Int32Array; readonly predicted: Int32Array; readonly entropy: Float32Array } | undefined
     let stops: SessionStatus["stops"] = []
     let labelsAtLastTraining = models.at(-1)?.labels ?? 0
     let training = false
@@ -152,87 +137,35 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
       return { indices: Int32Array.from(indices), labels: Int32Array.from(labels) }
     }
 
-    /**
-     * Trains a model on every label so far, measures it, lets it choose the next queue, and
-     * records it as the run's next round (uninterruptible: the round is written whole or not at all).
-     */
-    const retrain = Effect.scoped(
-      Effect.gen(function* () {
-        const { indices, labels } = labelled()
-        labelsAtLastTraining = indices.length
-        const version = models.length + 1
-        const round = version - 1
-        const trainStarted = Date.now()
-        const trained = yield* trainer.train({ round, data: pool, indices, labels })
-        const { model } = trained
-        const trainSeconds = (Date.now() - trainStarted) / 1000
-        const evaluation = test.y.length === 0 ? undefined : yield* evaluator.evaluate(model, test)
-        // What the last model thought of the items it chose that have a label now.
-        const labelOf = new Map(Array.from(indices, (index, j) => [index, labels[j]]))
-        const last = chosen
-        const seen = last === undefined ? [] : Array.from(last.indices.keys()).filter((j) => labelOf.has(last.indices[j]))
-        // Everything answered (labels, skips, "not sure") is out of the pool the model chooses from.
-        const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
-        const unlabeled = ids.length - done.length
-        const observation: Observation = {
-          round,
-          labeled: indices.length,
-          unlabeled,
-          elapsedSeconds: (Date.now() - started) / 1000,
-          numClasses: numClasses(pool),
-          test: evaluation?.metrics ?? { accuracy: Number.NaN, macroF1: Number.NaN, loss: Number.NaN },
-          stopSet: yield* observer.observe({ round, model, data: pool, stopSet }),
-          ...(last === undefined || seen.length === 0
-            ? {}
-            : {
-                queried: {
-                  predicted: Int32Array.from(seen, (j) => last.predicted[j]),
-                  entropy: Float32Array.from(seen, (j) => last.entropy[j]),
-                  labels: Int32Array.from(seen, (j) => labelOf.get(last.indices[j])!)
-                }
-              })
-        }
-        const query = unlabeled === 0 ? undefined : yield* querier.query({ round, model, data: pool, pool: poolFromLabeled(ids.length, done), k: Math.min(lookahead, unlabeled) })
-        const result: RoundResult = {
-          round,
-          labeled: indices.length,
-          accuracy: observation.test.accuracy,
-          macroF1: observation.test.macroF1,
-          testLoss: observation.test.loss,
-          trainLoss: trained.loss,
-          trainSeconds,
-          scoreSeconds: query?.scoreSeconds ?? 0,
-          selectSeconds: query?.selectSeconds ?? 0,
-          queried: query === undefined ? [] : Array.from(query.indices)
-        }
-        yield* reporter
-          .report(
-            RunEvent.RoundCompleted({
-              result,
-              observation,
-              checkpoint: { round, labeled: indices, labels },
-              testPredicted: evaluation?.predicted ?? new Int32Array(0),
-              model
-            })
-          )
-          .pipe(Effect.uninterruptible)
-        observations.push(observation)
-        stops = (config.stopping ?? []).flatMap((criterion) => {
-          const stop = firstStop(criterion, observations)
-          const at = stop === undefined ? undefined : observations[stop.index]
-          return stop === undefined || at === undefined ? [] : [{ criterion: criterion.name, version: at.round + 1, labels: at.labeled, reason: stop.decision.reason }]
-        })
-        chosen = query === undefined ? undefined : { indices: query.indices, predicted: query.chosen.predictions, entropy: query.chosen.entropy }
-        yield* lock.withPermits(1)(
-          Effect.sync(() => {
-            const now = answered()
-            queue = (query === undefined ? [] : Array.from(query.indices)).filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version }))
-            models.push({ version, labels: indices.length, accuracy: evaluation?.metrics.accuracy, trainSeconds })
-            error = undefined
-          })
-        )
+    /** Trains a model on every label so far (the retrainer records it), and lets it choose the next queue. */
+    const retrain = Effect.gen(function* () {
+      const { indices, labels } = labelled()
+      labelsAtLastTraining = indices.length
+      const round = models.length
+      const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
+      const { result, observation } = yield* retrainer.retrain({
+        round,
+        indices,
+        labels,
+        answered: Int32Array.from(done),
+        k: lookahead,
+        elapsedSeconds: (Date.now() - started) / 1000
       })
-    )
+      observations.push(observation)
+      stops = (config.stopping ?? []).flatMap((criterion) => {
+        const stop = firstStop(criterion, observations)
+        const at = stop === undefined ? undefined : observations[stop.index]
+        return stop === undefined || at === undefined ? [] : [{ criterion: criterion.name, version: at.round + 1, labels: at.labeled, reason: stop.decision.reason }]
+      })
+      yield* lock.withPermits(1)(
+        Effect.sync(() => {
+          const now = answered()
+          queue = result.queried.filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version: round + 1 }))
+          models.push({ version: round + 1, labels: indices.length, accuracy: Number.isNaN(result.accuracy) ? undefined : result.accuracy, trainSeconds: result.trainSeconds })
+          error = undefined
+        })
+      )
+    })
 
     const due = () => labelled().indices.length - labelsAtLastTraining >= config.retrainEvery
     /** Retrains while enough new labels have come in, one model at a time, in the background. */

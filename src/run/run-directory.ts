@@ -29,6 +29,8 @@ export interface RunDirectoryOptions {
   /** The backend and versions that decide float order, recorded in each checkpoint. */
   readonly compute: ComputeRecord
   readonly test: Dataset
+  /** This process holds the directory's lock already, in another thread (a labelling server whose worker thread writes the rounds). */
+  readonly lockHeld?: boolean
   /**
    * `new`: the directory must not hold a run (a different one is refused, naming what differs);
    * `restart`: it may hold this run, which never completed a round; `resume`: the run goes on
@@ -73,7 +75,7 @@ export const runDirectoryReporter = (
   options: RunDirectoryOptions
 ): Effect.Effect<RunReporter["Type"], ReportError | LockError | SpecError, Scope.Scope> =>
   Effect.gen(function* () {
-    yield* lockDirectory(dir)
+    if (options.lockHeld !== true) yield* lockDirectory(dir)
     if (options.mode._tag === "new") yield* refuseExistingRun(dir, options.spec)
     yield* sweepTemp(dir)
     const { mode, compute } = options

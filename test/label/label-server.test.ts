@@ -98,6 +98,9 @@ describe("deal label: the labelling server", () => {
     expect((await fetch(new URL("/../../etc/passwd", url), { headers: auth })).status).toBe(404)
     const undone = await (await post(url, "/api/undo", { request: "u1", annotator: "ana" }, auth)).json()
     expect(undone).toEqual({ undone: 8 })
+    // an answer in its place: 8 labels again
+    const [another] = await nextItems(url, 1, auth)
+    expect((await post(url, "/api/answer", { request: "q9", item: another.id, label: truth(another.id), annotator: "ana" }, auth)).status).toBe(200)
     // two retrainings (4 and 8 labels), then the next items come from the newest model
     for (let waited = 0; (await version(url, auth)) < 2; waited += 100) {
       if (waited > 20_000) throw new Error("no second model")
@@ -107,8 +110,8 @@ describe("deal label: the labelling server", () => {
     child.kill("SIGTERM")
     await new Promise((r) => child.once("exit", r))
     const csv = await deal(["label", "export", out])
-    // 8 answers, the last undone: 7 rows and the header
-    expect(csv.stdout.trim().split("\n")).toHaveLength(8)
+    // 9 answers, one undone: 8 rows and the header
+    expect(csv.stdout.trim().split("\n")).toHaveLength(9)
     // the run directory is an ordinary run: each model a round, read by deal stop-analysis and deal report
     const analysis = await deal(["stop-analysis", out])
     expect(analysis.code).toBe(0)

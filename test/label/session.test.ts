@@ -11,6 +11,7 @@ import { Progress } from "../../src/loop/progress.js"
 import { strategyQuerier } from "../../src/loop/querier.js"
 import { modelTrainer } from "../../src/loop/trainer.js"
 import { mlp } from "../../src/models/mlp.js"
+import { Retrainer, stageRetrainer, type StageRetrainerConfig } from "../../src/label/retrainer.js"
 import { openLabelSession } from "../../src/label/session.js"
 import { openLabelsLog } from "../../src/run/labels-log.js"
 import { Backend } from "../../src/runtime/backend.js"
@@ -43,6 +44,9 @@ const stages = Layer.mergeAll(
   strategyQuerier(entropy)
 ).pipe(Layer.provideMerge(Rng.layer(7)), Layer.provideMerge(Progress.silent), Layer.provideMerge(Backend.layer("cpu")))
 
+/** The session's retrainer: the loop's stages, in this thread. */
+const withRetrainer = (config: StageRetrainerConfig) => Effect.provideServiceEffect(Retrainer, stageRetrainer(config))
+
 describe("a labelling session: people answer, models retrain in the background", () => {
   it.scopedLive("a person who answers gets items without waiting, later items come from newer models, and models improve", () =>
     Effect.gen(function* () {
@@ -53,7 +57,7 @@ describe("a labelling session: people answer, models retrain in the background",
       const events: Array<Extract<RunEvent, { _tag: "RoundCompleted" }>> = []
       const reporter = { report: (e: RunEvent) => Effect.sync(() => void (e._tag === "RoundCompleted" && events.push(e))) }
       const stopping = ["stabilizing-predictions", "max-confidence"].map((name) => Effect.runSync(parseStopping(name)))
-      const session = yield* openLabelSession({ pool, test, log, retrainEvery: 10, seed: 3, reporter, stopping })
+      const session = yield* openLabelSession({ pool, log, retrainEvery: 10, seed: 3, stopping }).pipe(withRetrainer({ pool, test, seed: 3, reporter }))
       const shownVersions: Array<number> = []
       for (let answered = 0; answered < 60; ) {
         const items = yield* session.next(5)
@@ -105,14 +109,14 @@ describe("a labelling session: people answer, models retrain in the background",
       const answeredIds = yield* Effect.scoped(
         Effect.gen(function* () {
           const log = yield* openLabelsLog(dir)
-          const session = yield* openLabelSession({ pool, test, log, retrainEvery: 100, seed: 3 })
+          const session = yield* openLabelSession({ pool, log, retrainEvery: 100, seed: 3 }).pipe(withRetrainer({ pool, test, seed: 3 }))
           const items = yield* session.next(4)
           for (const [i, item] of items.entries()) yield* session.answer({ request: `q${i}`, item: item.id, answer: i === 3 ? { skip: true } : { label: "a" } })
           return items.map((i) => i.id)
         })
       )
       const log = yield* openLabelsLog(dir)
-      const session = yield* openLabelSession({ pool, test, log, retrainEvery: 100, seed: 3 })
+      const session = yield* openLabelSession({ pool, log, retrainEvery: 100, seed: 3 }).pipe(withRetrainer({ pool, test, seed: 3 }))
       const shown = (yield* session.next(40)).map((i) => i.id)
       expect(shown).toHaveLength(36)
       expect(shown.filter((id) => answeredIds.includes(id))).toEqual([])
