@@ -2,6 +2,7 @@
  * The flags `deal label` and `deal serve --label-studio` share: the data to label and how its
  * models learn (the `LabelDataSpec`), the tfjs backend, and what both servers need of the host.
  */
+import type { Options } from "@effect/cli"
 import { Effect, Layer, Option } from "effect"
 import { backboneForms } from "../backbones/catalogue.js"
 import type { LabelDataSpec } from "../label/label-data.js"
@@ -26,25 +27,15 @@ export const labelDataFlags = {
   backend: choiceFlag("backend", "tfjs backend", backendPreferences, "auto")
 }
 
+/** What the flags parse to. */
+type FlagValues = { readonly [K in keyof typeof labelDataFlags]: (typeof labelDataFlags)[K] extends Options.Options<infer A> ? A : never }
+
 const commaList = (text: string) => text.split(",").map((s) => s.trim()).filter((s) => s !== "")
 const given = <K extends string, A>(key: K, value: Option.Option<A>) => Option.match(value, { onNone: () => ({}), onSome: (v) => ({ [key]: v }) as { [P in K]: A } })
 
 /** The spec the flags give; `example` shows a --dataset_name when there is none. */
 export const labelDataSpec = (
-  o: {
-    readonly dataset: Option.Option<string>
-    readonly classes: Option.Option<string>
-    readonly strategy: Option.Option<string>
-    readonly model: Option.Option<string>
-    readonly backbone: Option.Option<string>
-    readonly text: Option.Option<string>
-    readonly features: Option.Option<string>
-    readonly imgSize: Option.Option<number>
-    readonly epochs: Option.Option<number>
-    readonly batchSize: Option.Option<number>
-    readonly lr: Option.Option<number>
-    readonly seed: Option.Option<number>
-  },
+  o: FlagValues,
   example: string
 ): Effect.Effect<LabelDataSpec, SpecError> =>
   Option.match(o.dataset, {
