@@ -15,6 +15,7 @@
 import { Cause, Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import type { RoundResult } from "../loop/events.js"
+import { describeFailure } from "../run/failure.js"
 import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
 import { RandomStream } from "../runtime/random.js"
 import { firstStop, type Observation, type StoppingCriterion } from "../stopping/criterion.js"
@@ -140,7 +141,6 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     /** Trains a model on every label so far (the retrainer records it), and lets it choose the next queue. */
     const retrain = Effect.gen(function* () {
       const { indices, labels } = labelled()
-      labelsAtLastTraining = indices.length
       const round = models.length
       const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
       const { result, observation } = yield* retrainer.retrain({
@@ -162,6 +162,7 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
           const now = answered()
           queue = result.queried.filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version: round + 1 }))
           models.push({ version: round + 1, labels: indices.length, accuracy: Number.isNaN(result.accuracy) ? undefined : result.accuracy, trainSeconds: result.trainSeconds })
+          labelsAtLastTraining = indices.length
           error = undefined
         })
       )
@@ -173,7 +174,7 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
       while (due()) yield* retrain
     }).pipe(
       Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause) ? Effect.void : Effect.sync(() => void (error = Cause.pretty(cause)))
+        Cause.isInterruptedOnly(cause) ? Effect.void : Effect.sync(() => void (error = describeFailure(cause)))
       ),
       Effect.ensuring(Effect.sync(() => void (training = false)))
     )
