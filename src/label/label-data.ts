@@ -39,8 +39,12 @@ export interface DataToLabel {
   readonly stages: Layer.Layer<Trainer | Evaluator | Observer | Querier>
 }
 
-/** Loads the spec's data to label (embedded by its backbone, if any) and builds the stages for it; `command` names who asks, in errors. */
-export const loadDataToLabel = (spec: LabelDataSpec, command: string) =>
+/**
+ * Loads the spec's data to label (embedded by its backbone, if any, unless `embed` is false: for
+ * a thread that shows the items while another trains) and builds the stages for it; `command`
+ * names who asks, in errors.
+ */
+export const loadDataToLabel = (spec: LabelDataSpec, command: string, options: { readonly embed?: boolean } = {}) =>
   Effect.gen(function* () {
     const resolved = yield* resolveSpec({
       dataset: spec.dataset,
@@ -67,7 +71,7 @@ export const loadDataToLabel = (spec: LabelDataSpec, command: string) =>
     if (loaded.train.y.some((y) => y >= 0)) {
       return yield* new SpecError({ message: `${spec.dataset} is labelled already: ${command} takes data to label (an unlabeled/ folder, or a table without a label column, with --classes)` })
     }
-    const data = backbone === undefined ? loaded : yield* embedSplits(loaded, backbone)
+    const data = backbone === undefined || options.embed === false ? loaded : yield* embedSplits(loaded, backbone)
     const pool = data.train
     const stages = Layer.mergeAll(
       modelTrainer(resolved.model.make({ vocabularySize: pool.vocabulary === undefined ? undefined : pool.vocabulary.length + 2 }), {

@@ -45,7 +45,7 @@ export const startLabelRun = (spec: LabelSpec, options: LabelRunOptions): Effect
     // Training runs in a worker thread (which loads the data with its backbone, if any) where
     // there is a compiled one; else in this thread.
     const entry = retrainWorkerEntry()
-    const data = yield* loadDataToLabel(entry === undefined ? spec : { ...spec, backbone: undefined }, "deal label")
+    const data = yield* loadDataToLabel(spec, "deal label", { embed: entry === undefined })
     yield* lockDirectory(dir)
     const history = yield* completedRounds(dir)
     const backend = yield* Backend

@@ -125,6 +125,25 @@ describe("deal label: the labelling server", () => {
     expect(again.stderr).toContain(`holds a run already: go on with deal label --resume ${out}`)
   })
 
+  it("learns on a backbone's embeddings (--backbone word-vectors --model linear), trained in its worker thread", async () => {
+    const dir = mail()
+    const out = join(dir, "run")
+    const { child, url } = await serve(["--dataset_name", `jsonl:${join(dir, "mail.jsonl")}`, "--text", "text", "--classes", "ham,spam", "--backbone", "word-vectors", "--model", "linear", "--lr", "0.1", "--retrain_every", "4", "--out", out])
+    for (let i = 0; i < 8; ) {
+      for (const item of await nextItems(url, 4)) await post(url, "/api/answer", { request: `b${i++}`, item: item.id, label: truth(item.id) })
+    }
+    for (let waited = 0; (await version(url, {})) < 2; waited += 100) {
+      if (waited > 30_000) throw new Error("no second model")
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const items = await nextItems(url, 10)
+    child.kill("SIGTERM")
+    expect(items.every((q) => q.version >= 1)).toBe(true)
+    // the items keep their text to show; the run records the backbone
+    expect(items[0].text).toMatch(/^[a-z ]+$/)
+    expect(JSON.parse(readFileSync(join(out, "spec.json"), "utf8"))).toMatchObject({ backbone: "word-vectors", model: "linear" })
+  }, 60_000)
+
   it("takes two annotators at once: nothing lost or doubled, conflicting answers both kept, the label by the rule, and nobody waits for a model", async () => {
     const dir = mail(600)
     const out = join(dir, "run")
