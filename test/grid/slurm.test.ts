@@ -31,7 +31,10 @@ describe.skipIf(slurm === undefined)("grids through SLURM (a one-node cluster st
       if (last.includes(`${cells} cells: ${cells} finished`)) return last
       await sleep(1000)
     }
-    throw new Error(`the grid in ${out} did not finish: ${last}`)
+    const squeue = await promisify(execFile)("squeue", ["-h", "-o", "%i %T %r"], { encoding: "utf8", env: { ...process.env, ...slurm!.env } }).then((r) => r.stdout, (e: Error) => e.message)
+    const sinfo = await promisify(execFile)("sinfo", ["-h", "-N", "-o", "%N %T %E"], { encoding: "utf8", env: { ...process.env, ...slurm!.env } }).then((r) => r.stdout, (e: Error) => e.message)
+    const log = readFileSync(slurm!.log, "utf8").trim().split("\n").slice(-15).join("\n")
+    throw new Error(`the grid in ${out} did not finish: ${last}; squeue: ${squeue.trim()}; sinfo: ${sinfo.trim()}; slurmctld.log ends:\n${log}`)
   }
 
   let dir = ""
@@ -63,6 +66,9 @@ describe.skipIf(slurm === undefined)("grids through SLURM (a one-node cluster st
     for (let waited = 0; waited < 120_000; waited += 250) {
       const state = await promisify(execFile)("squeue", ["-h", "-j", `${job}_0`, "-o", "%T"], { encoding: "utf8", env: { ...process.env, ...slurm!.env } }).then((r) => r.stdout.trim())
       if (state === "PENDING") await scontrol("update", `JobId=${job}_0`, "StartTime=now").catch(() => undefined)
+      // a node drained while it ended the killed task (on a loaded machine) takes jobs again
+      const node = await promisify(execFile)("sinfo", ["-h", "-N", "-o", "%N %t"], { encoding: "utf8", env: { ...process.env, ...slurm!.env } }).then((r) => r.stdout.trim().split(/\s+/), () => [])
+      if (/drain|down/.test(node[1] ?? "")) await scontrol("update", `NodeName=${node[0]}`, "State=RESUME").catch(() => undefined)
       if (state !== "RUNNING") left = true
       else if (left) break
       if (state === "") break
@@ -83,5 +89,5 @@ describe.skipIf(slurm === undefined)("grids through SLURM (a one-node cluster st
     expect((await deal("report", local)).code).toBe(0)
     expect((await deal("report", through)).code).toBe(0)
     expect(readFileSync(join(through, "report", "curves.csv"), "utf8")).toBe(readFileSync(join(local, "report", "curves.csv"), "utf8"))
-  }, 420_000)
+  }, 600_000)
 })

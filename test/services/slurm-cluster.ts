@@ -9,6 +9,8 @@ export interface SlurmCluster {
   /** `SLURM_CONF` for sbatch, squeue, scontrol and the tasks. */
   readonly env: Record<string, string>
   readonly stop: () => Promise<void>
+  /** The controller's log, for a failing test to show. */
+  readonly log: string
 }
 
 const has = (binary: string) => {
@@ -86,6 +88,8 @@ const startDaemons = async (dir: string): Promise<SlurmCluster | { readonly skip
       "MpiDefault=none",
       // a requeued task may start again at once
       "MinJobAge=2",
+      // a loaded machine may take long to end a killed task: the node is not drained for it
+      "UnkillableStepTimeout=300",
       `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${availableParallelism()} RealMemory=${Math.floor((totalmem() / 2 ** 20) * 0.8)} State=UNKNOWN`,
       `PartitionName=test Nodes=${host} Default=YES MaxTime=INFINITE State=UP`,
       ""
@@ -103,7 +107,7 @@ const startDaemons = async (dir: string): Promise<SlurmCluster | { readonly skip
   }
   for (let waited = 0; waited < 30_000; waited += 500) {
     const state = await promisify(execFile)("sinfo", ["-h", "-o", "%T"], { ...withEnv, encoding: "utf8" }).then((r) => r.stdout.trim(), () => "")
-    if (state === "idle") return { env, stop }
+    if (state === "idle") return { env, stop, log: join(dir, "slurmctld.log") }
     await sleep(500)
   }
   await stop()
