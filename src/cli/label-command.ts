@@ -4,7 +4,7 @@ import { Console, Effect, Option } from "effect"
 import { startLabelRun } from "../label/label-run.js"
 import { type LabelSpec, readLabelSpec } from "../run/label-spec.js"
 import { integerFlag, textFlag } from "./flags.js"
-import { labelDataFlags, labelDataSpec, loopback, serverLayer } from "./label-data-flags.js"
+import { labelDataFlags, labelDataSpec, loopback, serveUntilStopped } from "./label-data-flags.js"
 
 const options = {
   ...labelDataFlags,
@@ -33,12 +33,8 @@ export const labelCommand = Command.make("label", options, (o) =>
       ...(token === undefined ? {} : { token }),
       log: (line) => Effect.runSync(Console.error(`deal label: ${line}`))
     })
-    yield* Console.log(`deal label: labelling ${spec.dataset} at ${url} (run directory ${dir}; Ctrl-C stops; deal label --resume ${dir} goes on)`)
-    return yield* Effect.never
-  }).pipe(
-    Effect.scoped,
-    Effect.provide(serverLayer(o.backend))
-  )
+    return `deal label: labelling ${spec.dataset} at ${url} (run directory ${dir}; Ctrl-C stops; deal label --resume ${dir} goes on)`
+  }).pipe(serveUntilStopped(o.backend))
 ).pipe(
   Command.withDescription(
     "Label data with active learning in the browser: a page shows the items the latest model chooses, a key per class; every answer is on disk before the page is told it was saved, and models retrain in the background every --retrain_every labels."

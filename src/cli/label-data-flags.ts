@@ -3,12 +3,12 @@
  * models learn (the `LabelDataSpec`), the tfjs backend, and what both servers need of the host.
  */
 import type { Options } from "@effect/cli"
-import { Effect, Layer, Option } from "effect"
+import { Console, Effect, Layer, Option, type Scope } from "effect"
 import { backboneForms } from "../backbones/catalogue.js"
 import type { LabelDataSpec } from "../label/label-data.js"
 import { Progress } from "../loop/progress.js"
 import { SpecError } from "../run/spec.js"
-import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
+import { Backend, type BackendError, type BackendPreference, backendPreferences } from "../runtime/backend.js"
 import { choiceFlag, integerFlag, numberFlag, textFlag } from "./flags.js"
 
 export const labelDataFlags = {
@@ -59,5 +59,17 @@ export const labelDataSpec = (
 
 export const loopback = (host: string) => host === "127.0.0.1" || host === "localhost" || host === "::1"
 
-/** What a server command runs with: the chosen tfjs backend, and progress bars on the terminal (loading, embedding). */
-export const serverLayer = (backend: Option.Option<string>) => Layer.merge(Backend.layer(Option.getOrElse(backend, () => "auto") as BackendPreference), Progress.terminal())
+/**
+ * Runs a server command: `start` starts the server in a scope and gives the line to print (its
+ * URL); the server then serves until the command is stopped (Ctrl-C), with the chosen tfjs
+ * backend and progress bars on the terminal (loading, embedding).
+ */
+export const serveUntilStopped =
+  (backend: Option.Option<string>) =>
+  <E>(start: Effect.Effect<string, E, Backend | Progress | Scope.Scope>): Effect.Effect<never, E | BackendError> =>
+    start.pipe(
+      Effect.flatMap(Console.log),
+      Effect.zipRight(Effect.never),
+      Effect.scoped,
+      Effect.provide(Layer.merge(Backend.layer(Option.getOrElse(backend, () => "auto") as BackendPreference), Progress.terminal()))
+    )

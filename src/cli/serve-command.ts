@@ -3,7 +3,7 @@ import { Console, Effect, Option } from "effect"
 import { startLabelStudioBackend } from "../label/label-studio-server.js"
 import { SpecError } from "../run/spec.js"
 import { integerFlag, textFlag } from "./flags.js"
-import { labelDataFlags, labelDataSpec, loopback, serverLayer } from "./label-data-flags.js"
+import { labelDataFlags, labelDataSpec, loopback, serveUntilStopped } from "./label-data-flags.js"
 
 const options = {
   labelStudio: Options.boolean("label-studio").pipe(
@@ -36,12 +36,8 @@ export const serveCommand = Command.make("serve", options, (o) =>
       labelStudio: { ...env("LABEL_STUDIO_URL"), ...env("LABEL_STUDIO_API_KEY") },
       log: (line) => Effect.runSync(Console.error(`deal serve: ${line}`))
     })
-    yield* Console.log(`deal serve: a Label Studio ML backend for ${spec.dataset} at ${url} (Label Studio: Settings → Model → Connect model, this URL; Ctrl-C stops)`)
-    return yield* Effect.never
-  }).pipe(
-    Effect.scoped,
-    Effect.provide(serverLayer(o.backend))
-  )
+    return `deal serve: a Label Studio ML backend for ${spec.dataset} at ${url} (Label Studio: Settings → Model → Connect model, this URL; Ctrl-C stops)`
+  }).pipe(serveUntilStopped(o.backend))
 ).pipe(
   Command.withDescription(
     "Serve a Label Studio ML backend: Label Studio gets each task's predicted class and a score that sorts the most informative task first (sort by prediction score, ascending), and the model retrains on the project's annotations when Label Studio sends a training event (annotation created, updated or deleted; Start Training)."

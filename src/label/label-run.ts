@@ -1,6 +1,6 @@
 /**
- * `deal label`: a labelling run. Its directory is an ordinary deal run (each model a round:
- * `spec.json`, `results.json`, `observations.jsonl`, the models, the checkpoint; so `deal report`
+ * `deal label`: a labelling run. Its directory is an ordinary deal run (each model a round: its
+ * spec, results, observations, model and checkpoint, as `src/run` writes them; so `deal report`
  * and `deal stop-analysis` read it) that also holds its label spec (`src/run/label-spec.ts`: the
  * dataset, classes, strategy, model and training) and the labels log; `--resume DIR` opens them
  * again and goes on. The dataset is loaded as data to label (`--classes`), embedded by a

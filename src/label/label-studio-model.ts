@@ -10,12 +10,13 @@
  *
  * Built from the loop's own stages (Trainer, Evaluator, Querier), so any stage can be replaced.
  */
-import { Cause, Effect, type Scope } from "effect"
+import { Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import { poolFromLabeled } from "../data/pool.js"
 import { Evaluator, Querier, Trainer } from "../loop/stages.js"
 import { summarizeProbabilities } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"
+import { describeFailure } from "../run/failure.js"
 import { RandomStream } from "../runtime/random.js"
 
 /** What one model says of the pool. */
@@ -127,10 +128,7 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
     const runJob = (job: Effect.Effect<Labelled, { readonly message: string }>) =>
       job.pipe(
         Effect.flatMap((labelled) => (labelled.indices.length === 0 ? Effect.sync(() => config.log("no labelled task yet: nothing to train on")) : train(labelled))),
-        Effect.catchAllCause((cause) => {
-          const failure = Cause.squash(cause)
-          return Effect.sync(() => config.log(`not retrained: ${failure instanceof Error || (typeof failure === "object" && failure !== null && "message" in failure) ? String((failure as { message: unknown }).message) : String(failure)}`))
-        })
+        Effect.catchAllCause((cause) => Effect.sync(() => config.log(`not retrained: ${describeFailure(cause)}`)))
       )
     const loop = Effect.gen(function* () {
       for (let job = yield* next; job !== undefined; job = yield* next) yield* runJob(job)

@@ -56,6 +56,8 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
   Effect.gen(function* () {
     const { session, classes, items } = options
     const ids = new Set(options.ids)
+    /** Each item's text (an image: its path) in lower case, for the keyword filter, made once. */
+    const lowered: Array<string | undefined> = []
 
     const route = (req: IncomingMessage, res: ServerResponse): Effect.Effect<void, Refused | { readonly _tag: string; readonly message: string }> =>
       Effect.gen(function* () {
@@ -72,7 +74,7 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
           const n = Number(url.searchParams.get("n") ?? "10")
           if (!Number.isInteger(n) || n < 1 || n > 100) return yield* new Refused({ status: 400, message: `n=${url.searchParams.get("n")}: expected an integer from 1 to 100` })
           const words = (url.searchParams.get("q") ?? "").toLowerCase().split(/\s+/).filter((w) => w !== "").slice(0, 10)
-          const text = (index: number) => (items.kind === "text" ? items.texts[index] : items.files[index]).toLowerCase()
+          const text = (index: number) => (lowered[index] ??= (items.kind === "text" ? items.texts[index] : items.files[index]).toLowerCase())
           const next = yield* session.next(n, words.length === 0 ? undefined : (index) => words.every((w) => text(index).includes(w)))
           return json(res, 200, { items: next.map((q) => ({ ...q, ...(items.kind === "text" ? { text: items.texts[q.index] } : {}) })) })
         }
