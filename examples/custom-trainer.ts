@@ -12,7 +12,7 @@ export const constantSteps = (factory: ModelFactory, steps: number, batchSize: n
   Layer.effect(
     Trainer,
     Effect.map(Rng, (rng) => ({
-      train: ({ round, data, indices, labels }) =>
+      train: ({ round, data, labeled: { indices, labels } }) =>
         Effect.gen(function* () {
           const init = rng.stream("round", round, "init")
           const model = yield* acquireDisposable(() =>

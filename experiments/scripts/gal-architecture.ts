@@ -55,7 +55,7 @@ export const architectureCheck = (
   Effect.gen(function* () {
     yield* Backend
     const { spec } = yield* Effect.flatMap(readSpecFile(runDir), (saved) => resolveSpec(saved))
-    const labeledOrder = (yield* readCheckpoint(runDir)).labeled
+    const labeledOrder = (yield* readCheckpoint(runDir)).labeled.indices
     const runAccuracy = new Map((yield* readResultsFile(runDir)).rounds.map((r) => [r.labeled, r.accuracy] as const))
     const mnist = yield* loadMnist()
     // The run's data, drawn as `deal run` draws it: its seeded subsamples (if any) of the 60,000

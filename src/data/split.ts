@@ -5,6 +5,10 @@ import { DataConfigError } from "./errors.js"
 
 export type InitialSelection = "random" | "balanced" | "typiclust" | "probcover" | "kmeans"
 
+/** The error for an initial set of `k` from `n` examples, if `k` is not in 0..n. */
+export const checkInitialSize = (k: number, n: number): DataConfigError | undefined =>
+  Number.isInteger(k) && k >= 0 && k <= n ? undefined : new DataConfigError({ message: `n_init_labeled must be in 0..${n}, got ${k}` })
+
 /**
  * The initial labelled set: `k` indices drawn from `candidates`, uniformly (`random`) or with
  * classes as equal as possible (`balanced`: ⌊k/C⌋ per class, the remainder to randomly chosen
@@ -19,9 +23,8 @@ export const initialIndices = (
   rng: RandomStream
 ): Effect.Effect<Int32Array, DataConfigError> =>
   Effect.suspend(() => {
-    if (!Number.isInteger(k) || k < 0 || k > y.length) {
-      return Effect.fail(new DataConfigError({ message: `n_init_labeled must be in 0..${y.length}, got ${k}` }))
-    }
+    const wrongSize = checkInitialSize(k, y.length)
+    if (wrongSize !== undefined) return Effect.fail(wrongSize)
     const all = new Int32Array(y.length)
     for (let i = 0; i < y.length; i++) all[i] = i
     if (mode === "random") return Effect.succeed(rng.sample(all, k))

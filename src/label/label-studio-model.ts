@@ -12,6 +12,7 @@
  */
 import { Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
+import type { LabeledSet } from "../data/labeled-set.js"
 import { poolFromLabeled } from "../data/pool.js"
 import { Evaluator, Querier, Trainer } from "../loop/stages.js"
 import { summarizeProbabilities } from "../models/metrics.js"
@@ -32,11 +33,6 @@ export interface PoolRanking {
   readonly labels: number
 }
 
-/** Labelled pool indices and their classes, aligned. */
-export interface Labelled {
-  readonly indices: Int32Array
-  readonly labels: Int32Array
-}
 
 export interface LabelStudioModelConfig {
   /** The items (labels unknown). */
@@ -56,7 +52,7 @@ export interface LabelStudioModel {
    * Retrains in the background on the labels `labelled` gives when it runs (a failure is
    * logged, and the model stays); returns at once.
    */
-  readonly retrain: <E extends { readonly message: string }>(labelled: Effect.Effect<Labelled, E>) => Effect.Effect<void>
+  readonly retrain: <E extends { readonly message: string }>(labelled: Effect.Effect<LabeledSet, E>) => Effect.Effect<void>
   /** Whether a retraining runs or waits. */
   readonly training: Effect.Effect<boolean>
 }
@@ -88,12 +84,12 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
     const shuffled = (version: number) => RandomStream.make(config.seed, "label-studio", version, "order").permutation(n)
     let current: PoolRanking = { version: 0, rank: poolRanks(n, [], [], shuffled(0)), labels: 0 }
 
-    const train = (labelled: Labelled) =>
+    const train = (labelled: LabeledSet) =>
       Effect.scoped(
         Effect.gen(function* () {
           const version = current.version + 1
           const started = Date.now()
-          const { model } = yield* trainer.train({ round: version, data: pool, indices: labelled.indices, labels: labelled.labels })
+          const { model } = yield* trainer.train({ round: version, data: pool, labeled: labelled })
           const seconds = (Date.now() - started) / 1000
           const all = Int32Array.from({ length: n }, (_, i) => i)
           const summary = summarizeProbabilities(yield* predictProbabilities(model, pool, all), pool.classNames.length)
@@ -116,7 +112,7 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
         })
       )
 
-    let waiting: Effect.Effect<Labelled, { readonly message: string }> | undefined
+    let waiting: Effect.Effect<LabeledSet, { readonly message: string }> | undefined
     let running = false
     /** The next retraining to run, or none (and then nothing runs): taken in one step, so none is lost. */
     const next = Effect.sync(() => {
@@ -125,7 +121,7 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
       if (job === undefined) running = false
       return job
     })
-    const runJob = (job: Effect.Effect<Labelled, { readonly message: string }>) =>
+    const runJob = (job: Effect.Effect<LabeledSet, { readonly message: string }>) =>
       job.pipe(
         Effect.flatMap((labelled) => (labelled.indices.length === 0 ? Effect.sync(() => config.log("no labelled task yet: nothing to train on")) : train(labelled))),
         Effect.catchAllCause((cause) => Effect.sync(() => config.log(`not retrained: ${describeFailure(cause)}`)))

@@ -10,6 +10,7 @@
  * (a project's full serialization, a task's counters), so every struct here is open.
  */
 import { Data, Either, Schema } from "effect"
+import type { LabeledSet } from "../data/labeled-set.js"
 
 /** A request or a labelling config deal cannot serve; the server answers it with a 4xx and this line. */
 export class LabelStudioError extends Data.TaggedError("LabelStudioError")<{ readonly message: string }> {}
@@ -264,9 +265,7 @@ export const taskLabel = (task: ExportedTask, config: LabelConfig): string | und
 }
 
 /** The labelled items of a project's tasks (the latest task's label where two show one item), and why others were left out. */
-export interface TrainingLabels {
-  readonly indices: Int32Array
-  readonly labels: Int32Array
+export interface TrainingLabels extends LabeledSet {
   /** One line per task with a label deal could not use. */
   readonly skipped: ReadonlyArray<string>
 }

@@ -6,10 +6,13 @@
  * thread, so that the server's thread answers people while models train.
  */
 import { Context, Data, Effect } from "effect"
-import { type Dataset, numClasses } from "../data/dataset.js"
+import type { Dataset } from "../data/dataset.js"
+import type { LabeledSet } from "../data/labeled-set.js"
 import { poolFromLabeled } from "../data/pool.js"
-import { RunEvent, type RoundResult, RunReporter } from "../loop/events.js"
-import { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
+import { type RoundResult, RunReporter } from "../loop/events.js"
+import type { Progress } from "../loop/progress.js"
+import { type Chosen, queriedObservation, runRound } from "../loop/round.js"
+import type { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
 import { RandomStream } from "../runtime/random.js"
 import type { Observation } from "../stopping/criterion.js"
 
@@ -18,9 +21,8 @@ export class RetrainError extends Data.TaggedError("RetrainError")<{ readonly me
 export interface RetrainInput {
   /** The run's round: model `round + 1`. */
   readonly round: number
-  /** The labelled pool indices and their classes, aligned. */
-  readonly indices: Int32Array
-  readonly labels: Int32Array
+  /** The labelled pool indices and their classes. */
+  readonly labeled: LabeledSet
   /** Every answered pool index (labels, skips, "not sure"): out of the pool the model chooses from. */
   readonly answered: Int32Array
   /** Items the model chooses (fewer when fewer are left). */
@@ -51,75 +53,41 @@ export interface StageRetrainerConfig {
   readonly stopSetSize?: number
 }
 
-const metricsOfNothing = { accuracy: Number.NaN, macroF1: Number.NaN, loss: Number.NaN }
-
 /**
- * The retrainer built from the loop's stages, in this thread. It remembers what each model
- * thought of the items it chose, for the next round's observation (selected-accuracy,
+ * The retrainer built from the loop's own round (`runRound`), in this thread: the same stages
+ * and round as `deal run`, with the labels coming later, from people. It remembers what each
+ * model thought of the items it chose, for the next round's observation (selected-accuracy,
  * max-confidence); the round is reported whole or not at all.
  */
-export const stageRetrainer = (config: StageRetrainerConfig): Effect.Effect<Retrainer["Type"], never, Trainer | Evaluator | Observer | Querier> =>
-  Effect.gen(function* () {
-    const trainer = yield* Trainer
-    const evaluator = yield* Evaluator
-    const observer = yield* Observer
-    const querier = yield* Querier
+export const stageRetrainer = (
+  config: StageRetrainerConfig
+): Effect.Effect<Retrainer["Type"], never, Trainer | Evaluator | Observer | Querier | Progress> =>
+  Effect.map(Effect.context<Trainer | Evaluator | Observer | Querier | Progress>(), (stages) => {
     const { pool, test } = config
-    const reporter = config.reporter ?? RunReporter.none
     const size = pool.y.length
     const stopSet = RandomStream.make(config.seed, "label", "stop-set").sample(Int32Array.from({ length: size }, (_, i) => i), config.stopSetSize ?? 2000).sort()
-    let chosen: { readonly indices: Int32Array; readonly predicted: Int32Array; readonly entropy: Float32Array } | undefined
+    let chosen: Chosen | undefined
     return {
-      retrain: ({ round, indices, labels, answered, k, elapsedSeconds }) =>
-        Effect.scoped(
-          Effect.gen(function* () {
-            const started = Date.now()
-            const trained = yield* trainer.train({ round, data: pool, indices, labels })
-            const { model } = trained
-            const trainSeconds = (Date.now() - started) / 1000
-            const evaluation = test.y.length === 0 ? undefined : yield* evaluator.evaluate(model, test)
-            // What the last model thought of the items it chose that have a label now.
-            const labelOf = new Map(Array.from(indices, (index, j) => [index, labels[j]]))
-            const last = chosen
-            const seen = last === undefined ? [] : Array.from(last.indices.keys()).filter((j) => labelOf.has(last.indices[j]))
-            const unlabeled = size - answered.length
-            const observation: Observation = {
-              round,
-              labeled: indices.length,
-              unlabeled,
-              elapsedSeconds,
-              numClasses: numClasses(pool),
-              test: evaluation?.metrics ?? metricsOfNothing,
-              stopSet: yield* observer.observe({ round, model, data: pool, stopSet }),
-              ...(last === undefined || seen.length === 0
-                ? {}
-                : {
-                    queried: {
-                      predicted: Int32Array.from(seen, (j) => last.predicted[j]),
-                      entropy: Float32Array.from(seen, (j) => last.entropy[j]),
-                      labels: Int32Array.from(seen, (j) => labelOf.get(last.indices[j])!)
-                    }
-                  })
-            }
-            const query = unlabeled === 0 ? undefined : yield* querier.query({ round, model, data: pool, pool: poolFromLabeled(size, answered), k: Math.min(k, unlabeled) })
-            const result: RoundResult = {
-              round,
-              labeled: indices.length,
-              accuracy: observation.test.accuracy,
-              macroF1: observation.test.macroF1,
-              testLoss: observation.test.loss,
-              trainLoss: trained.loss,
-              trainSeconds,
-              scoreSeconds: query?.scoreSeconds ?? 0,
-              selectSeconds: query?.selectSeconds ?? 0,
-              queried: query === undefined ? [] : Array.from(query.indices)
-            }
-            yield* reporter
-              .report(RunEvent.RoundCompleted({ result, observation, checkpoint: { round, labeled: indices, labels }, testPredicted: evaluation?.predicted ?? new Int32Array(0), model }))
-              .pipe(Effect.uninterruptible, Effect.mapError((e) => new RetrainError({ message: `${e.file}: ${e.message}` })))
-            chosen = query === undefined ? undefined : { indices: query.indices, predicted: query.chosen.predictions, entropy: query.chosen.entropy }
-            return { result, observation }
-          })
+      retrain: ({ round, labeled, answered, k, elapsedSeconds }) =>
+        runRound(
+          {
+            round,
+            data: { train: pool, test },
+            labeled,
+            candidates: poolFromLabeled(size, answered),
+            k,
+            stopSet,
+            ...(chosen === undefined ? {} : { queried: queriedObservation(chosen, labeled) }),
+            startedAt: Date.now() - 1000 * elapsedSeconds
+          },
+          // People label the chosen items later: the round's labelled set is the one it trained on.
+          () => Effect.succeed(labeled)
+        ).pipe(
+          Effect.tap(({ query }) => Effect.sync(() => void (chosen = query === undefined ? undefined : { indices: query.indices, summary: query.chosen }))),
+          Effect.map(({ result, observation }) => ({ result, observation })),
+          Effect.provide(stages),
+          Effect.provideService(RunReporter, config.reporter ?? RunReporter.none),
+          Effect.mapError((e) => new RetrainError({ message: `${e.file}: ${e.message}` }))
         )
     }
   })

@@ -14,6 +14,7 @@
  */
 import { Cause, Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
+import type { LabeledSet } from "../data/labeled-set.js"
 import type { RoundResult } from "../loop/events.js"
 import { describeFailure } from "../run/failure.js"
 import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
@@ -124,7 +125,7 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
     const lock = yield* Effect.makeSemaphore(1)
 
     /** The labelled items (by the rule) as pool indices and class indices; answers naming no class are left out. */
-    const labelled = () => {
+    const labelled = (): LabeledSet => {
       const indices: Array<number> = []
       const labels: Array<number> = []
       for (const [id, { label }] of answered()) {
@@ -140,13 +141,12 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
 
     /** Trains a model on every label so far (the retrainer records it), and lets it choose the next queue. */
     const retrain = Effect.gen(function* () {
-      const { indices, labels } = labelled()
+      const labeled = labelled()
       const round = models.length
       const done = [...answered().keys()].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : []))
       const { result, observation } = yield* retrainer.retrain({
         round,
-        indices,
-        labels,
+        labeled,
         answered: Int32Array.from(done),
         k: lookahead,
         elapsedSeconds: (Date.now() - started) / 1000
@@ -161,8 +161,8 @@ export const openLabelSession = (config: LabelSessionConfig): Effect.Effect<Labe
         Effect.sync(() => {
           const now = answered()
           queue = result.queried.filter((index) => !now.has(ids[index])).map((index) => ({ index, id: ids[index], version: round + 1 }))
-          models.push({ version: round + 1, labels: indices.length, accuracy: Number.isNaN(result.accuracy) ? undefined : result.accuracy, trainSeconds: result.trainSeconds })
-          labelsAtLastTraining = indices.length
+          models.push({ version: round + 1, labels: labeled.indices.length, accuracy: Number.isNaN(result.accuracy) ? undefined : result.accuracy, trainSeconds: result.trainSeconds })
+          labelsAtLastTraining = labeled.indices.length
           error = undefined
         })
       )

@@ -1,4 +1,5 @@
 import { Context, Data, Effect } from "effect"
+import type { LabeledSet } from "../data/labeled-set.js"
 import type { ReportError } from "../report/errors.js"
 import type * as tfl from "@tensorflow/tfjs-layers"
 import type { Decision, Observation, QueriedObservation } from "../stopping/criterion.js"
@@ -35,10 +36,8 @@ export interface RunSummary {
  */
 export interface LoopCheckpoint {
   readonly round: number
-  /** Labelled pool indices in acquisition order, round r's query included. */
-  readonly labeled: Int32Array
-  /** The oracle's labels, aligned with `labeled`. */
-  readonly labels: Int32Array
+  /** The labelled set in acquisition order, round r's query included. */
+  readonly labeled: LabeledSet
   /** What round r's model thought of the batch it queried, for round r + 1's observation. */
   readonly queried?: QueriedObservation
   /** Why the run stopped at round r (absent: it goes on). */

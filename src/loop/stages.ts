@@ -1,6 +1,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers"
 import { Context, Data, type Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
+import type { LabeledSet } from "../data/labeled-set.js"
 import type { Pool } from "../data/pool.js"
 import type { ClassificationMetrics, ProbabilitySummary } from "../models/metrics.js"
 import type { StopSetObservation } from "../stopping/criterion.js"
@@ -19,10 +20,8 @@ export class Trainer extends Context.Tag("deal/Trainer")<
     readonly train: (input: {
       readonly round: number
       readonly data: Dataset
-      /** Labelled pool indices, in acquisition order. */
-      readonly indices: Int32Array
-      /** The oracle's labels, aligned with `indices`. */
-      readonly labels: Int32Array
+      /** The labelled pool indices (in acquisition order) and their labels. */
+      readonly labeled: LabeledSet
     }) => Effect.Effect<TrainedModel, never, Scope.Scope>
   }
 >() {}

@@ -31,7 +31,7 @@ export const modelTrainer = (factory: ModelFactory, options: ModelTrainerOptions
       const progress = yield* Progress
       let previous: ReadonlyArray<Float32Array> | undefined = options.initialWeights
       return {
-        train: ({ round, data, indices, labels }) =>
+        train: ({ round, data, labeled: { indices, labels } }) =>
           Effect.gen(function* () {
             const init = rng.stream("round", round, "init")
             const model = yield* acquireDisposable(() =>

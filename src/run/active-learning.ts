@@ -4,7 +4,8 @@ import type { DataConfigError } from "../data/errors.js"
 import type { InitialSelection } from "../data/split.js"
 import { modelEvaluator } from "../loop/evaluator.js"
 import { combineReporters, RunReporter, type RunSummary } from "../loop/events.js"
-import { type LoopResume, runLoop } from "../loop/loop.js"
+import { runLoop } from "../loop/loop.js"
+import type { LoopResume, ResumeError } from "../loop/resume.js"
 import { stopSetObserver } from "../loop/observer.js"
 import { groundTruthOracle } from "../loop/oracle.js"
 import type { Progress } from "../loop/progress.js"
@@ -80,7 +81,7 @@ export interface ActiveLearningConfig {
  */
 export const activeLearning = (
   config: ActiveLearningConfig
-): Effect.Effect<RunSummary, DataConfigError | OracleError | ReportError | LockError | SpecError, Backend | Progress> =>
+): Effect.Effect<RunSummary, DataConfigError | ResumeError | OracleError | ReportError | LockError | SpecError, Backend | Progress> =>
   Effect.scoped(
     Effect.gen(function* () {
       const backend = yield* Backend

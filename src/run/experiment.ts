@@ -7,6 +7,7 @@ import { requireTwoClasses } from "../data/dataset.js"
 import type { DataConfigError, DataError } from "../data/errors.js"
 import { splitValidation, subsample } from "../data/split.js"
 import type { RunSummary } from "../loop/events.js"
+import type { ResumeError } from "../loop/resume.js"
 import type { Progress } from "../loop/progress.js"
 import type { OracleError } from "../loop/stages.js"
 import { checkModelInput, modelSuits } from "../models/catalogue.js"
@@ -30,7 +31,7 @@ export interface ExperimentOptions {
   readonly reporter?: ActiveLearningConfig["reporter"]
 }
 
-export type ExperimentError = SpecError | DataError | DataConfigError | BackboneError | OracleError | ReportError | LockError
+export type ExperimentError = SpecError | DataError | DataConfigError | ResumeError | BackboneError | OracleError | ReportError | LockError
 
 const checkInput = (resolved: ResolvedExperiment, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
   const problem = shape === undefined ? undefined : checkModelInput(resolved.spec.model, shape, resolved.model)

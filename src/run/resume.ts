@@ -2,11 +2,11 @@ import { join } from "node:path"
 import { Data, Effect } from "effect"
 import { DataError } from "../data/errors.js"
 import type { RunReporter, RunSummary } from "../loop/events.js"
-import { budgetStopsEarlier } from "../loop/loop.js"
+import { replayStopping, ResumeError } from "../loop/resume.js"
 import { Backend, computeIdentity } from "../runtime/backend.js"
 import { maxRounds, poolExhausted } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
-import { firstStop, type Observation } from "../stopping/criterion.js"
+import { foldStopping, type Observation } from "../stopping/criterion.js"
 import { type ExperimentOptions, runResolved } from "./experiment.js"
 import { lockDirectory } from "./lock.js"
 import {
@@ -72,7 +72,7 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
     const budget = Object.fromEntries(entries.filter(([k]) => budgetFields.includes(k)))
     const differences = specDifferences(saved, Object.fromEntries(entries.filter(([k]) => !budgetFields.includes(k))))
     if (differences.length > 0) {
-      return yield* new SpecError({ message: `cannot resume ${dir} with a different spec: ${differences.join("; ")}` })
+      return yield* new ResumeError({ message: `cannot resume ${dir} with a different spec: ${differences.join("; ")}` })
     }
     const resolved = yield* resolveSpec({ ...saved, ...budget }, join(dir, runFile.spec))
     const run = (resume?: ExperimentOptions["resume"]) =>
@@ -85,7 +85,7 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
     const now = computeIdentity((yield* Backend).name)
     const was = checkpoint.compute
     if (was !== undefined && (was.backend !== now.backend || was.tfjs !== now.tfjs || was.kernels !== now.kernels || was.device !== now.device) && !options.allowBackendChange) {
-      return yield* new SpecError({
+      return yield* new ResumeError({
         message: `cannot resume ${dir}: its rounds ran on ${describeCompute(was)}, this process has ${describeCompute(now)}, whose float order differs, so it would not continue the same run; pass --allow_backend_change to go on anyway (each round records its backend)`
       })
     }
@@ -98,13 +98,12 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
       const missing = yield* missingFinalFiles(dir, r)
       const complete = missing.length === 0 && results.stop !== null
       const criterion = anyOf([...resolved.stopping, maxRounds(resolved.spec.nRound), poolExhausted])
-      const first = firstStop(criterion, observations)
-      if (first !== undefined && first.index < r) return yield* budgetStopsEarlier(first.index, first.decision, r)
+      yield* replayStopping(criterion, observations, { before: r, completed: r })
+      const first = foldStopping(criterion, observations).first
       if (complete && first?.index === r && stop !== undefined) return ResumeOutcome.AlreadyFinished({ round: r, rounds, stop })
       // Redo round r: it trained on the checkpoint's labelled set, and round r − 1's query led to it.
       const summary = yield* run({
         labeled: checkpoint.labeled,
-        labels: checkpoint.labels,
         queried: observations[r].queried,
         rounds: rounds.slice(0, r),
         observations: observations.slice(0, r),
@@ -117,7 +116,6 @@ export const resumeExperiment = (dir: string, given: Readonly<Record<string, unk
     }
     const summary = yield* run({
       labeled: checkpoint.labeled,
-      labels: checkpoint.labels,
       queried: checkpoint.queried,
       rounds,
       observations,

@@ -105,7 +105,6 @@ export const runDirectoryReporter = (
               finished: checkpoint.stop !== undefined,
               stop: checkpoint.stop,
               labeled: checkpoint.labeled,
-              labels: checkpoint.labels,
               queried: checkpoint.queried,
               model: modelDir(round),
               compute

@@ -4,6 +4,7 @@ import * as aq from "arquero"
 import { Effect, Either, Schema } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import { DataError } from "../data/errors.js"
+import { type LabeledSet, labeledSet } from "../data/labeled-set.js"
 import type { RoundResult } from "../loop/events.js"
 import { type ModelArtifacts, modelFiles, readWeights } from "../models/weights.js"
 import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
@@ -233,8 +234,7 @@ export interface Checkpoint {
   readonly round: number
   readonly finished: boolean
   readonly stop?: StopRecord
-  readonly labeled: Int32Array
-  readonly labels: Int32Array
+  readonly labeled: LabeledSet
   readonly queried?: QueriedObservation
   readonly model: string
   readonly compute?: ComputeRecord
@@ -245,8 +245,7 @@ export const readCheckpoint = (dir: string): Effect.Effect<Checkpoint, DataError
     readJsonFile(join(dir, runFile.checkpoint), CheckpointFile, "a deal checkpoint", "no checkpoint: the run has not completed a round yet"),
     (c) => ({
       ...c,
-      labeled: Int32Array.from(c.labeled),
-      labels: Int32Array.from(c.labels),
+      labeled: labeledSet(c.labeled, c.labels),
       queried: c.queried === undefined ? undefined : decodeQueried(c.queried)
     })
   )
@@ -254,8 +253,8 @@ export const readCheckpoint = (dir: string): Effect.Effect<Checkpoint, DataError
 export const writeCheckpoint = (dir: string, c: Checkpoint): Effect.Effect<void, ReportError> =>
   writeJsonFile(join(dir, runFile.checkpoint), CheckpointFile, {
     ...c,
-    labeled: Array.from(c.labeled),
-    labels: Array.from(c.labels),
+    labeled: Array.from(c.labeled.indices),
+    labels: Array.from(c.labeled.labels),
     queried: c.queried === undefined ? undefined : encodeQueried(c.queried)
   }, { compact: true })
 

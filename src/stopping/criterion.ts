@@ -142,16 +142,20 @@ export const windowed = (
   }
 })
 
-/** Runs a criterion over a whole sequence: the first stopping index and its decision, if any. */
-export const firstStop = <S>(
+/** Runs a criterion over a whole sequence: its state after all of it, and the first stopping index and decision, if any. */
+export const foldStopping = <S>(
   criterion: StoppingCriterion<S>,
   observations: ReadonlyArray<Observation>
-): { readonly index: number; readonly decision: Extract<Decision, { _tag: "Stop" }> } | undefined => {
+): { readonly state: S; readonly first?: { readonly index: number; readonly decision: Extract<Decision, { _tag: "Stop" }> } } => {
   let state = criterion.initial
+  let first: { readonly index: number; readonly decision: Extract<Decision, { _tag: "Stop" }> } | undefined
   for (let i = 0; i < observations.length; i++) {
     const [s, d] = criterion.step(state, observations[i])
     state = s
-    if (d._tag === "Stop") return { index: i, decision: d }
+    if (d._tag === "Stop" && first === undefined) first = { index: i, decision: d }
   }
-  return undefined
+  return first === undefined ? { state } : { state, first }
 }
+
+/** Runs a criterion over a whole sequence: the first stopping index and its decision, if any. */
+export const firstStop = <S>(criterion: StoppingCriterion<S>, observations: ReadonlyArray<Observation>) => foldStopping(criterion, observations).first

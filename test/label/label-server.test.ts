@@ -31,7 +31,7 @@ const serve = async (args: ReadonlyArray<string>) => {
   child.stdout!.on("data", (b: Buffer) => void (out += b.toString()))
   child.stderr!.on("data", (b: Buffer) => void (out += b.toString()))
   for (let waited = 0; !/http:\/\/\S+/.test(out); waited += 50) {
-    if (waited > 30_000 || child.exitCode !== null) throw new Error(`deal label did not start: ${out}`)
+    if (waited > 90_000 || child.exitCode !== null) throw new Error(`deal label did not start: ${out}`)
     await new Promise((r) => setTimeout(r, 50))
   }
   return { child, url: /http:\/\/\S+/.exec(out)![0], output: () => out }
@@ -103,7 +103,7 @@ describe("deal label: the labelling server", () => {
     expect((await post(url, "/api/answer", { request: "q9", item: another.id, label: truth(another.id), annotator: "ana" }, auth)).status).toBe(200)
     // two retrainings (4 and 8 labels), then the next items come from the newest model
     for (let waited = 0; (await version(url, auth)) < 2; waited += 100) {
-      if (waited > 20_000) throw new Error("no second model")
+      if (waited > 90_000) throw new Error("no second model")
       await new Promise((r) => setTimeout(r, 100))
     }
     expect((await nextItems(url, 3, auth)).every((q) => q.version >= 1)).toBe(true)
@@ -133,7 +133,7 @@ describe("deal label: the labelling server", () => {
       for (const item of await nextItems(url, 4)) await post(url, "/api/answer", { request: `b${i++}`, item: item.id, label: truth(item.id) })
     }
     for (let waited = 0; (await version(url, {})) < 2; waited += 100) {
-      if (waited > 30_000) throw new Error("no second model")
+      if (waited > 90_000) throw new Error("no second model")
       await new Promise((r) => setTimeout(r, 100))
     }
     const items = await nextItems(url, 10)
@@ -225,6 +225,11 @@ describe("deal label: the labelling server", () => {
       server.child.kill("SIGKILL")
       await new Promise((r) => server.child.once("exit", r))
       server = await serve(["--resume", out])
+    }
+    // on a busy machine no model may have finished between the kills: wait (bounded) for one
+    for (let waited = 0; (await version(server.url, {})) < 1; waited += 100) {
+      if (waited > 120_000) throw new Error("no model trained within 120 s of the last restart")
+      await new Promise((r) => setTimeout(r, 100))
     }
     server.child.kill("SIGTERM")
     await new Promise((r) => server.child.once("exit", r))

@@ -255,7 +255,7 @@ describe("deal serve --label-studio", () => {
     for (let waited = 0; ; waited += 100) {
       const body = (await (await send(url, "/setup", { ...setup, hostname: labelStudioUrl })).json()) as { model_version: string }
       if (body.model_version === version) return
-      if (waited > 20_000) throw new Error(`model version ${body.model_version}, expected ${version}: ${output()}`)
+      if (waited > 90_000) throw new Error(`model version ${body.model_version}, expected ${version}: ${output()}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }

@@ -104,10 +104,10 @@ describe("resume", () => {
     const shorter = await deal(["run", "--resume", dir, "--n_round", "2"])
     expect(shorter.code).toBe(1)
     expect(lastLine(shorter.stderr)).toBe(
-      "deal: DataConfigError: the new budget would have stopped this run at round 2 (max-rounds: reached round 2 of 2), and it has completed round 8: a resumed run can only go on"
+      "deal: ResumeError: the new budget would have stopped this run at round 2 (max-rounds: reached round 2 of 2), and it has completed round 8: a resumed run can only go on"
     )
     const other = await deal(["run", "--resume", dir, "--seed", "7", "--strategy_name", "margin"])
-    expect(lastLine(other.stderr)).toBe(`deal: SpecError: cannot resume ${dir} with a different spec: strategy: saved "entropy", given "margin"`)
+    expect(lastLine(other.stderr)).toBe(`deal: ResumeError: cannot resume ${dir} with a different spec: strategy: saved "entropy", given "margin"`)
     expect(snapshot(dir)).toEqual(snapshot(whole8))
   })
 
@@ -117,7 +117,7 @@ describe("resume", () => {
     const refused = await deal(["run", "--resume", dir, "--backend", "cpu"])
     expect(refused.code).toBe(1)
     expect(lastLine(refused.stderr)).toMatch(
-      /^deal: SpecError: cannot resume .*: its rounds ran on wasm \(tfjs 4\.\d+\.\d+, deal kernels 1\), this process has cpu \(.*\), whose float order differs, so it would not continue the same run; pass --allow_backend_change to go on anyway \(each round records its backend\)$/
+      /^deal: ResumeError: cannot resume .*: its rounds ran on wasm \(tfjs 4\.\d+\.\d+, deal kernels 1\), this process has cpu \(.*\), whose float order differs, so it would not continue the same run; pass --allow_backend_change to go on anyway \(each round records its backend\)$/
     )
     const allowed = await deal(["run", "--resume", dir, "--backend", "cpu", "--allow_backend_change"])
     expect(allowed.code).toBe(0)

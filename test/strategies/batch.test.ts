@@ -148,11 +148,13 @@ describe("typiclust", () => {
   })
 
   it("queries the uncovered blob first when the others are labelled", () => {
-    const x = blobs(20, 3)
-    // rows 0..19 (blob 0) and 20..39 (blob 1) labelled: the candidates are blob 2
-    const picked = typiclustSelect(x, 60, 2, 40, 1, RandomStream.make(1), { maxClusters: 3 })
-    expect(picked[0]).toBeGreaterThanOrEqual(0)
-    expect(picked[0]).toBeLessThan(20)
+    const all = blobs(40, 3)
+    const rows = (from: number, to: number) => Array.from(all.subarray(2 * from, 2 * to))
+    // Labelled first: half of blob 0 and half of blob 1. Candidates: their other halves (0..39), then all of blob 2 (40..79).
+    const x = Float32Array.from([...rows(0, 20), ...rows(40, 60), ...rows(20, 40), ...rows(60, 80), ...rows(80, 120)])
+    const picked = typiclustSelect(x, 120, 2, 40, 1, RandomStream.make(1), { maxClusters: 3 })
+    expect(picked[0]).toBeGreaterThanOrEqual(40)
+    expect(picked[0]).toBeLessThan(80)
   })
 })
 
