@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import { runExperiment } from "../src/run/experiment.js"
-import { Progress } from "../src/loop/progress.js"
+import { Progress } from "../src/runtime/progress.js"
 import { Backend, type BackendPreference } from "../src/runtime/backend.js"
 
 /**

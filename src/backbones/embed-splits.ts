@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { Dataset, DatasetSplits } from "../data/dataset.js"
-import { Progress } from "../loop/progress.js"
+import { Progress } from "../runtime/progress.js"
 import type { Backbone, BackboneError } from "./backbone.js"
 import { cachedEmbeddings } from "./embedding-cache.js"
 

@@ -4,7 +4,7 @@ import { Console, Effect, Option } from "effect"
 import { exportRows, formatExport } from "../label/export.js"
 import { readLabelsLog } from "../run/labels-log.js"
 import { runFile } from "../run/run-files.js"
-import { writeFileAtomic } from "../report/atomic-write.js"
+import { writeFileAtomic } from "../runtime/atomic-write.js"
 import { choiceFlag, textFlag } from "./flags.js"
 
 /** `deal label export DIR` (main.ts hands it here as `label-export`): people's answers as CSV or JSONL. */

@@ -104,4 +104,4 @@ export const runGridJob = (job: GridJob, onRound: (round: JobRound) => void) =>
     return ended("ran", summary.rounds)
   }).pipe((run) => (job.task === undefined ? run : Effect.locally(run, currentTask, job.task)))
 
-export { describeFailure } from "../run/failure.js"
+export { describeFailure } from "../runtime/failure.js"

@@ -3,9 +3,9 @@ import * as aq from "arquero"
 import { Effect } from "effect"
 import type { TopLevelSpec } from "vega-lite"
 import type { DataError } from "../data/errors.js"
-import { writeFileAtomic } from "../report/atomic-write.js"
+import { writeFileAtomic } from "../runtime/atomic-write.js"
 import { type Block, bulletList, type Document, figure, heading, paragraph, table, toHtml, toMarkdown } from "../report/document.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { learningCurvesChart, stoppingSummaryChart } from "../report/grid-charts.js"
 import { type MeanPoint, plusMinus, type Spread } from "../report/grid-stats.js"
 import { renderSvg } from "../report/vega.js"
@@ -296,7 +296,7 @@ const reportDocument = (summary: GridSummary, svg: { readonly curves: string; re
  * runs' stages took), with the stopping summary (named as stop-analysis names a run's) when asked, and one
  * self-contained `index.html`. The numbers come from `summarizeGrid`, the text from one document.
  */
-export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Effect<GridReport, DataError | ReportError> =>
+export const gridReport = (dir: string, options: ReportOptions = {}): Effect.Effect<GridReport, DataError | WriteError> =>
   Effect.gen(function* () {
     const grid = yield* readGridOrRun(dir)
     const out = join(dir, "report")

@@ -4,14 +4,14 @@ import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { Data, Effect, Exit, Layer } from "effect"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
 import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
 import { GridEvent, GridProgress } from "./progress.js"
 import type { DataError } from "../data/errors.js"
 import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
 import { budgetFields, specDifferences } from "../run/spec.js"
-import { Progress } from "../loop/progress.js"
+import { Progress } from "../runtime/progress.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
 export class GridError extends Data.TaggedError("GridError")<{ readonly message: string }> {}
@@ -92,7 +92,7 @@ export const mergeGrids = (saved: ResolvedGrid, given: ResolvedGrid): ResolvedGr
  * another name or base (other seeds or strategies are fine: a grid can grow; so is another budget,
  * which each run's resume takes up, going on from where it stopped).
  */
-export const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | ReportError | DataError> =>
+export const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void, GridError | WriteError | DataError> =>
   Effect.gen(function* () {
     const saved = (yield* holdsGrid(out)) ? yield* readGridFile(out) : undefined
     if (saved !== undefined) {
@@ -145,7 +145,7 @@ export const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) =>
  * command after a crash or Ctrl-C picks up where it stopped. A failing run does not stop the
  * others: the summary says which failed and why.
  */
-export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect<GridSummary, GridError | ReportError | DataError, GridProgress> =>
+export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect<GridSummary, GridError | WriteError | DataError, GridProgress> =>
   Effect.gen(function* () {
     const progress = yield* GridProgress
     const out = options.out

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { writeFileAtomic } from "../report/atomic-write.js"
+import { writeFileAtomic } from "../runtime/atomic-write.js"
 import { gridFile, gridPath, type GridResources, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"
 

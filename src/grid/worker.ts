@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads"
 import { Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { Backend } from "../runtime/backend.js"
 import { describeFailure, type GridJob, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
-import { Progress } from "../loop/progress.js"
+import { Progress } from "../runtime/progress.js"
 
 const port = parentPort
 if (port === null) throw new Error("grid/worker.js runs as a worker thread of deal experiment")

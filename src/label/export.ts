@@ -3,7 +3,7 @@
  * answer is left out; two annotators' conflicting answers are both in), each with the item's
  * label by the rule of `answers.ts`.
  */
-import { itemAnswers, type LogEntry, standingAnswers } from "./answers.js"
+import { itemAnswers, type LogEntry, standingAnswers } from "../run/answers.js"
 
 export interface ExportRow {
   /** The item: an image's path in the dataset, or a row's id. */

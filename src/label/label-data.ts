@@ -12,7 +12,7 @@ import { datasetKind, loadDataset, parseDatasetName } from "../data/catalogue.js
 import type { Dataset } from "../data/dataset.js"
 import { modelEvaluator } from "../loop/evaluator.js"
 import { stopSetObserver } from "../loop/observer.js"
-import { Progress } from "../loop/progress.js"
+import { Progress } from "../runtime/progress.js"
 import { strategyQuerier } from "../loop/querier.js"
 import type { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
 import { modelTrainer } from "../loop/trainer.js"

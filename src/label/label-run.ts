@@ -9,7 +9,7 @@
  */
 import { Effect, Either, type Scope } from "effect"
 import { featureSize } from "../data/dataset.js"
-import type { Progress } from "../loop/progress.js"
+import type { Progress } from "../runtime/progress.js"
 import { type LabelSpec, readLabelSpec, writeLabelSpec } from "../run/label-spec.js"
 import { openLabelsLog } from "../run/labels-log.js"
 import { lockDirectory } from "../run/lock.js"

@@ -17,7 +17,7 @@ import { poolFromLabeled } from "../data/pool.js"
 import { Evaluator, Querier, Trainer } from "../loop/stages.js"
 import { summarizeProbabilities } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"
-import { describeFailure } from "../run/failure.js"
+import { describeFailure } from "../runtime/failure.js"
 import { RandomStream } from "../runtime/random.js"
 
 /** What one model says of the pool. */

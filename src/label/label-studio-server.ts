@@ -24,7 +24,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { Effect, Either, type Scope } from "effect"
-import type { Progress } from "../loop/progress.js"
+import type { Progress } from "../runtime/progress.js"
 import type { Backend } from "../runtime/backend.js"
 import { type LabelDataSpec, loadDataToLabel } from "./label-data.js"
 import { fetchProjectTasks, type LabelStudioConnection } from "./label-studio-client.js"

@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { Effect, Exit, Layer, ManagedRuntime, Runtime } from "effect"
-import { Progress } from "../loop/progress.js"
-import { describeFailure } from "../run/failure.js"
+import { Progress } from "../runtime/progress.js"
+import { describeFailure } from "../runtime/failure.js"
 import { Backend } from "../runtime/backend.js"
 import { loadDataToLabel } from "./label-data.js"
 import { labelRunRetrainer } from "./label-rounds.js"

@@ -16,11 +16,11 @@ import { Cause, Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import type { LabeledSet } from "../data/labeled-set.js"
 import type { RoundResult } from "../loop/events.js"
-import { describeFailure } from "../run/failure.js"
+import { describeFailure } from "../runtime/failure.js"
 import type { LabelsLog, LabelsLogError } from "../run/labels-log.js"
 import { RandomStream } from "../runtime/random.js"
 import { firstStop, type Observation, type StoppingCriterion } from "../stopping/criterion.js"
-import { type Answer, itemAnswers, type LogEntry } from "./answers.js"
+import { type Answer, itemAnswers, type LogEntry } from "../run/answers.js"
 import { Retrainer } from "./retrainer.js"
 
 export interface LabelSessionConfig {

@@ -2,7 +2,7 @@ import { Effect, Layer } from "effect"
 import { numClasses } from "../data/dataset.js"
 import { argmaxRows, classificationMetrics } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"
-import { Progress } from "./progress.js"
+import { Progress } from "../runtime/progress.js"
 import { Evaluator } from "./stages.js"
 
 /** The default `evaluate` stage: accuracy, macro-F1 and cross-entropy of the model's predictions. */

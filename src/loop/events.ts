@@ -1,6 +1,6 @@
 import { Context, Data, Effect } from "effect"
 import type { LabeledSet } from "../data/labeled-set.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import type * as tfl from "@tensorflow/tfjs-layers"
 import type { Decision, Observation, QueriedObservation } from "../stopping/criterion.js"
 
@@ -64,7 +64,7 @@ export const RunEvent = Data.taggedEnum<RunEvent>()
 /** Where the loop's events go: a run directory, the console, a user's dashboard. */
 export class RunReporter extends Context.Tag("deal/RunReporter")<
   RunReporter,
-  { readonly report: (event: RunEvent) => Effect.Effect<void, ReportError> }
+  { readonly report: (event: RunEvent) => Effect.Effect<void, WriteError> }
 >() {
   static readonly none = { report: () => Effect.void }
 }

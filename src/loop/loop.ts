@@ -5,14 +5,14 @@ import { DataConfigError } from "../data/errors.js"
 import { appendLabeled, emptyLabeledSet, labeledSet, type LabeledSet } from "../data/labeled-set.js"
 import { labelIndices, poolFromLabeled, unlabeledIndices } from "../data/pool.js"
 import type { InitialSelection } from "../data/split.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { Rng } from "../runtime/rng.js"
 import { poolExhausted } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
 import type { QueriedObservation, StoppingCriterion } from "../stopping/criterion.js"
 import { type RoundResult, RunEvent, RunReporter, type RunSummary } from "./events.js"
 import { initialSet } from "./initial-set.js"
-import type { Progress } from "./progress.js"
+import type { Progress } from "../runtime/progress.js"
 import { type LoopResume, replayStopping, type ResumeError } from "./resume.js"
 import { runRound } from "./round.js"
 import { type Evaluator, type Observer, Oracle, type OracleError, type Querier, type Trainer } from "./stages.js"
@@ -42,7 +42,7 @@ export const runLoop = (
   config: LoopConfig
 ): Effect.Effect<
   RunSummary,
-  DataConfigError | ResumeError | OracleError | ReportError,
+  DataConfigError | ResumeError | OracleError | WriteError,
   Trainer | Evaluator | Observer | Querier | Oracle | RunReporter | Rng | Progress
 > =>
   Effect.gen(function* () {

@@ -2,7 +2,7 @@ import { Effect, Layer } from "effect"
 import { numClasses } from "../data/dataset.js"
 import { summarizeProbabilities } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"
-import { Progress } from "./progress.js"
+import { Progress } from "../runtime/progress.js"
 import { Observer } from "./stages.js"
 
 /** The default `observe` stage: the model's predicted class, confidence and entropy on each stop-set example. */

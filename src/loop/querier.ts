@@ -10,7 +10,7 @@ import type { RandomStream } from "../runtime/random.js"
 import { Rng } from "../runtime/rng.js"
 import { timedSeconds } from "../runtime/timing.js"
 import type { SelectionInput, Strategy, StrategyNeed } from "../strategies/strategy.js"
-import { Progress } from "./progress.js"
+import { Progress } from "../runtime/progress.js"
 import { Querier } from "./stages.js"
 
 export interface QuerierOptions {

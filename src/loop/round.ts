@@ -12,11 +12,11 @@ import { type Dataset, numClasses, size } from "../data/dataset.js"
 import { type LabeledSet, labelOf } from "../data/labeled-set.js"
 import { type Pool, unlabeledCount } from "../data/pool.js"
 import type { ClassificationMetrics, ProbabilitySummary } from "../models/metrics.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { timedSeconds } from "../runtime/timing.js"
 import type { Observation, QueriedObservation, StoppingCriterion } from "../stopping/criterion.js"
 import { type RoundResult, RunEvent, RunReporter, type RunSummary } from "./events.js"
-import { Progress } from "./progress.js"
+import { Progress } from "../runtime/progress.js"
 import { Evaluator, Observer, type QueryResult, Querier, Trainer } from "./stages.js"
 
 /** What the model that chose a batch thought of it: the chosen indices and its summary of them. */
@@ -87,7 +87,7 @@ const metricsOfNothing: ClassificationMetrics = { accuracy: Number.NaN, macroF1:
 export const runRound = <S, E>(
   input: RoundInput<S>,
   acquire: (query: QueryResult) => Effect.Effect<LabeledSet, E>
-): Effect.Effect<RoundOutcome<S>, E | ReportError, Trainer | Evaluator | Observer | Querier | RunReporter | Progress> =>
+): Effect.Effect<RoundOutcome<S>, E | WriteError, Trainer | Evaluator | Observer | Querier | RunReporter | Progress> =>
   Effect.scoped(
     Effect.gen(function* () {
       const { round, data, labeled, candidates } = input

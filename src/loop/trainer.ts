@@ -6,7 +6,7 @@ import { reseedDropout } from "../models/seeded-dropout.js"
 import { type TrainConfig, fitModel } from "../models/train.js"
 import { acquireDisposable } from "../runtime/tensors.js"
 import { Rng } from "../runtime/rng.js"
-import { Progress } from "./progress.js"
+import { Progress } from "../runtime/progress.js"
 import { Trainer } from "./stages.js"
 
 export interface ModelTrainerOptions extends TrainConfig {

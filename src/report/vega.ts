@@ -1,12 +1,12 @@
 import type { TopLevelSpec } from "vega-lite"
 import { Effect } from "effect"
-import { ReportError } from "./errors.js"
+import { WriteError } from "../runtime/atomic-write.js"
 
 /**
  * Compiles a vega-lite spec and renders it to an SVG string with vega's headless view (no
  * canvas). vega and vega-lite are loaded by the first chart, not by every deal command.
  */
-export const renderSvg = (spec: TopLevelSpec, file = "<svg>"): Effect.Effect<string, ReportError> =>
+export const renderSvg = (spec: TopLevelSpec, file = "<svg>"): Effect.Effect<string, WriteError> =>
   Effect.tryPromise({
     try: async () => {
       const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")])
@@ -17,5 +17,5 @@ export const renderSvg = (spec: TopLevelSpec, file = "<svg>"): Effect.Effect<str
         view.finalize()
       }
     },
-    catch: (e) => new ReportError({ file, message: `cannot render the chart: ${(e as Error).message}` })
+    catch: (e) => new WriteError({ file, message: `cannot render the chart: ${(e as Error).message}` })
   })

@@ -8,7 +8,7 @@ import { runLoop } from "../loop/loop.js"
 import type { LoopResume, ResumeError } from "../loop/resume.js"
 import { stopSetObserver } from "../loop/observer.js"
 import { groundTruthOracle } from "../loop/oracle.js"
-import type { Progress } from "../loop/progress.js"
+import type { Progress } from "../runtime/progress.js"
 import { type QuerierOptions, strategyQuerier } from "../loop/querier.js"
 import { type Evaluator, type Observer, Oracle, type OracleError, type Querier, type Trainer } from "../loop/stages.js"
 import { modelTrainer } from "../loop/trainer.js"
@@ -16,7 +16,7 @@ import type { ModelFactory } from "../models/model-factory.js"
 import type { TrainConfig } from "../models/train.js"
 import { Backend, computeIdentity } from "../runtime/backend.js"
 import { Rng } from "../runtime/rng.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { maxRounds } from "../stopping/budget.js"
 import { anyOf } from "../stopping/combinators.js"
 import type { StoppingCriterion } from "../stopping/criterion.js"
@@ -81,7 +81,7 @@ export interface ActiveLearningConfig {
  */
 export const activeLearning = (
   config: ActiveLearningConfig
-): Effect.Effect<RunSummary, DataConfigError | ResumeError | OracleError | ReportError | LockError | SpecError, Backend | Progress> =>
+): Effect.Effect<RunSummary, DataConfigError | ResumeError | OracleError | WriteError | LockError | SpecError, Backend | Progress> =>
   Effect.scoped(
     Effect.gen(function* () {
       const backend = yield* Backend

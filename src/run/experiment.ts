@@ -8,12 +8,12 @@ import type { DataConfigError, DataError } from "../data/errors.js"
 import { splitValidation, subsample } from "../data/split.js"
 import type { RunSummary } from "../loop/events.js"
 import type { ResumeError } from "../loop/resume.js"
-import type { Progress } from "../loop/progress.js"
+import type { Progress } from "../runtime/progress.js"
 import type { OracleError } from "../loop/stages.js"
 import { checkModelInput, modelSuits } from "../models/catalogue.js"
 import type { Backend } from "../runtime/backend.js"
 import { RandomStream } from "../runtime/random.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { type ActiveLearningConfig, activeLearning } from "./active-learning.js"
 import type { LockError } from "./lock.js"
 import { checkModelSuits, encodeSpec, type ResolvedExperiment, resolveSpec, SpecError } from "./spec.js"
@@ -31,7 +31,7 @@ export interface ExperimentOptions {
   readonly reporter?: ActiveLearningConfig["reporter"]
 }
 
-export type ExperimentError = SpecError | DataError | DataConfigError | ResumeError | BackboneError | OracleError | ReportError | LockError
+export type ExperimentError = SpecError | DataError | DataConfigError | ResumeError | BackboneError | OracleError | WriteError | LockError
 
 const checkInput = (resolved: ResolvedExperiment, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
   const problem = shape === undefined ? undefined : checkModelInput(resolved.spec.model, shape, resolved.model)

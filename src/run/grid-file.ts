@@ -2,7 +2,7 @@ import { access, rm } from "node:fs/promises"
 import { basename, join, resolve } from "node:path"
 import { Effect, Schema } from "effect"
 import { DataError } from "../data/errors.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { readJsonFile, writeJsonFile } from "./json-file.js"
 import { holdsRun, readSpecFile } from "./run-files.js"
 import { ExperimentSpec } from "./spec.js"
@@ -103,7 +103,7 @@ export const readGridOrRun = (dir: string): Effect.Effect<ResolvedGrid, DataErro
     }
   })
 
-export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<void, ReportError> =>
+export const writeGridFile = (dir: string, grid: ResolvedGrid): Effect.Effect<void, WriteError> =>
   writeJsonFile(join(dir, gridFile), ResolvedGrid, grid)
 
 /** Whether `dir` holds a grid. */
@@ -130,7 +130,7 @@ export type CellFailure = typeof CellFailure.Type
 export const readCellFailure = (out: string, dir: string) =>
   Effect.option(readJsonFile(gridPath.failure(out, dir), CellFailure, "a deal cell failure", "no failure recorded"))
 
-export const writeCellFailure = (out: string, failure: CellFailure): Effect.Effect<void, ReportError> => writeJsonFile(gridPath.failure(out, failure.dir), CellFailure, failure)
+export const writeCellFailure = (out: string, failure: CellFailure): Effect.Effect<void, WriteError> => writeJsonFile(gridPath.failure(out, failure.dir), CellFailure, failure)
 
 /** Clears the failure recorded for the run in `OUT/<dir>` (none: nothing to do). */
 export const clearCellFailure = (out: string, dir: string): Effect.Effect<void> => Effect.promise(() => rm(gridPath.failure(out, dir), { force: true }))

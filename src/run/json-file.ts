@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import { DataError } from "../data/errors.js"
-import { writeFileAtomic } from "../report/atomic-write.js"
-import type { ReportError } from "../report/errors.js"
+import { writeFileAtomic } from "../runtime/atomic-write.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 
 /**
  * The version of the run-directory format this deal writes and reads. Every JSON file of a run
@@ -101,7 +101,7 @@ export const writeJsonFile = <A, I>(
   schema: Schema.Schema<A, I>,
   value: A,
   options: { readonly compact?: boolean } = {}
-): Effect.Effect<void, ReportError> =>
+): Effect.Effect<void, WriteError> =>
   Effect.suspend(() =>
     writeFileAtomic(
       file,

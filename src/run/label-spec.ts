@@ -1,7 +1,7 @@
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import type { DataError } from "../data/errors.js"
-import type { ReportError } from "../report/errors.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { readJsonFile, writeJsonFile } from "./json-file.js"
 import { runFile } from "./run-files.js"
 
@@ -28,4 +28,4 @@ export type LabelSpec = typeof LabelSpec.Type
 export const readLabelSpec = (dir: string): Effect.Effect<LabelSpec, DataError> =>
   readJsonFile(join(dir, runFile.labelSpec), LabelSpec, "a deal labelling run", `no ${runFile.labelSpec}: expected a directory written by deal label`)
 
-export const writeLabelSpec = (dir: string, spec: LabelSpec): Effect.Effect<void, ReportError> => writeJsonFile(join(dir, runFile.labelSpec), LabelSpec, spec)
+export const writeLabelSpec = (dir: string, spec: LabelSpec): Effect.Effect<void, WriteError> => writeJsonFile(join(dir, runFile.labelSpec), LabelSpec, spec)

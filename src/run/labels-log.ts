@@ -2,7 +2,7 @@ import { open, readFile, truncate } from "node:fs/promises"
 import { join } from "node:path"
 import { Data, Effect, Either, Schema, type Scope } from "effect"
 import { DataError } from "../data/errors.js"
-import { type AnswerEntry, type Answer, isAnswer, lastUndoable, LogEntry, type UndoEntry } from "../label/answers.js"
+import { type AnswerEntry, type Answer, isAnswer, lastUndoable, LogEntry, type UndoEntry } from "./answers.js"
 import { formatIssues } from "./json-file.js"
 import { runFile } from "./run-files.js"
 

@@ -3,8 +3,8 @@ import { dirname, join, relative, sep } from "node:path"
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Effect, Either, Schema } from "effect"
 import { DataError } from "../data/errors.js"
-import { isTempName } from "../report/atomic-write.js"
-import { ReportError } from "../report/errors.js"
+import { isTempName } from "../runtime/atomic-write.js"
+import { WriteError } from "../runtime/atomic-write.js"
 import { runFile } from "./run-files.js"
 
 /**
@@ -48,7 +48,7 @@ const safePath = (path: string) => path !== "" && !path.startsWith("/") && !path
  * which is renamed into place, so `dir` never holds a mixture of two runs. A bundle
  * that cannot be read, or names a path outside `dir`, is refused and changes nothing.
  */
-export const unpackRun = (bundle: string, dir: string): Effect.Effect<void, DataError | ReportError> =>
+export const unpackRun = (bundle: string, dir: string): Effect.Effect<void, DataError | WriteError> =>
   Effect.gen(function* () {
     const decoded = Either.flatMap(
       Either.try(() => JSON.parse(gunzipSync(Buffer.from(bundle, "base64")).toString("utf8")) as unknown),
@@ -72,6 +72,6 @@ export const unpackRun = (bundle: string, dir: string): Effect.Effect<void, Data
         mkdirSync(dirname(dir), { recursive: true })
         renameSync(tmp, dir)
       },
-      catch: (e) => new ReportError({ file: dir, message: `cannot write the run: ${(e as Error).message}` })
+      catch: (e) => new WriteError({ file: dir, message: `cannot write the run: ${(e as Error).message}` })
     })
   })

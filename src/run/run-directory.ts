@@ -2,8 +2,8 @@ import { Effect, type Scope } from "effect"
 import type { Dataset } from "../data/dataset.js"
 import type { RunReporter } from "../loop/events.js"
 import { modelArtifacts } from "../models/weights.js"
-import { sweepTemp } from "../report/atomic-write.js"
-import type { ReportError } from "../report/errors.js"
+import { sweepTemp } from "../runtime/atomic-write.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import type { Observation } from "../stopping/criterion.js"
 import { lockDirectory, type LockError } from "./lock.js"
 import {
@@ -73,7 +73,7 @@ const refuseExistingRun = (dir: string, spec: RunDirectoryOptions["spec"]): Effe
 export const runDirectoryReporter = (
   dir: string,
   options: RunDirectoryOptions
-): Effect.Effect<RunReporter["Type"], ReportError | LockError | SpecError, Scope.Scope> =>
+): Effect.Effect<RunReporter["Type"], WriteError | LockError | SpecError, Scope.Scope> =>
   Effect.gen(function* () {
     if (options.lockHeld !== true) yield* lockDirectory(dir)
     if (options.mode._tag === "new") yield* refuseExistingRun(dir, options.spec)
@@ -89,7 +89,7 @@ export const runDirectoryReporter = (
         const round = result.round
         rounds.push({ ...result, backend: compute.backend })
         observations.push(event.observation)
-        const step = (name: string, write: Effect.Effect<void, ReportError>) => Effect.zipRight(killPoint(round, name), write)
+        const step = (name: string, write: Effect.Effect<void, WriteError>) => Effect.zipRight(killPoint(round, name), write)
         return Effect.gen(function* () {
           const artifacts = yield* modelArtifacts(event.model)
           if (!specWritten) yield* step("spec", writeSpecFile(dir, options.spec))

@@ -7,8 +7,8 @@ import { DataError } from "../data/errors.js"
 import { type LabeledSet, labeledSet } from "../data/labeled-set.js"
 import type { RoundResult } from "../loop/events.js"
 import { type ModelArtifacts, modelFiles, readWeights } from "../models/weights.js"
-import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../report/atomic-write.js"
-import type { ReportError } from "../report/errors.js"
+import { removeIfExists, writeDirAtomic, writeFileAtomic } from "../runtime/atomic-write.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import type { Observation, QueriedObservation } from "../stopping/criterion.js"
 import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried, Metric } from "./observation-codec.js"
 import { formatIssues, readJsonFile, readText, writeJsonFile } from "./json-file.js"
@@ -62,7 +62,7 @@ export const readSpecFile = (dir: string): Effect.Effect<ExperimentSpec, DataErr
 /** Any JSON object: a deal run's encoded spec, or a description of a pipeline built in code. */
 const SpecRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
-export const writeSpecFile = (dir: string, spec: Readonly<Record<string, unknown>>): Effect.Effect<void, ReportError> =>
+export const writeSpecFile = (dir: string, spec: Readonly<Record<string, unknown>>): Effect.Effect<void, WriteError> =>
   writeJsonFile(join(dir, runFile.spec), SpecRecord, spec)
 
 /** Whether `dir` holds a run (a spec.json). */
@@ -133,7 +133,7 @@ export const readResultsIfAny = (dir: string): Effect.Effect<ResultsFile | undef
   Effect.flatMap(exists(join(dir, runFile.results)), (found) => (found ? readResultsFile(dir) : Effect.succeed(undefined)))
 
 /** Writes `results.json`, `results.csv` and `timings.csv` from the same rounds. */
-export const writeResultsFiles = (dir: string, results: ResultsFile): Effect.Effect<void, ReportError> => {
+export const writeResultsFiles = (dir: string, results: ResultsFile): Effect.Effect<void, WriteError> => {
   const table = resultsTable(results.rounds)
   return Effect.all(
     [
@@ -164,7 +164,7 @@ export const readObservations = (dir: string): Effect.Effect<ReadonlyArray<Obser
   )
 }
 
-export const writeObservations = (dir: string, observations: ReadonlyArray<Observation>): Effect.Effect<void, ReportError> =>
+export const writeObservations = (dir: string, observations: ReadonlyArray<Observation>): Effect.Effect<void, WriteError> =>
   writeFileAtomic(join(dir, runFile.observations), observations.map((o) => JSON.stringify(encodeObservation(o)) + "\n").join(""))
 
 // --- predictions.csv --------------------------------------------------------------------------
@@ -179,13 +179,13 @@ export const predictionsTable = (test: Dataset, predicted: Int32Array) =>
     id: test.ids ? [...test.ids] : Array.from({ length: predicted.length }, (_, i) => String(i))
   })
 
-export const writePredictions = (dir: string, test: Dataset, predicted: Int32Array): Effect.Effect<void, ReportError> =>
+export const writePredictions = (dir: string, test: Dataset, predicted: Int32Array): Effect.Effect<void, WriteError> =>
   writeFileAtomic(join(dir, runFile.predictions), predictionsTable(test, predicted).toCSV())
 
 // --- models/round-NNNN/ ------------------------------------------------------------------------
 
 /** Writes round `round`'s model and removes the one two rounds before (the last two are kept). */
-export const writeRoundModel = (dir: string, round: number, artifacts: ModelArtifacts): Effect.Effect<void, ReportError> => {
+export const writeRoundModel = (dir: string, round: number, artifacts: ModelArtifacts): Effect.Effect<void, WriteError> => {
   const files = modelFiles(artifacts)
   return Effect.zipRight(
     writeDirAtomic(join(dir, modelDir(round)), { "model.json": files.json, "weights.bin": files.weights }),
@@ -250,7 +250,7 @@ export const readCheckpoint = (dir: string): Effect.Effect<Checkpoint, DataError
     })
   )
 
-export const writeCheckpoint = (dir: string, c: Checkpoint): Effect.Effect<void, ReportError> =>
+export const writeCheckpoint = (dir: string, c: Checkpoint): Effect.Effect<void, WriteError> =>
   writeJsonFile(join(dir, runFile.checkpoint), CheckpointFile, {
     ...c,
     labeled: Array.from(c.labeled.indices),

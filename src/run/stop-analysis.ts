@@ -2,8 +2,8 @@ import { basename, join, resolve } from "node:path"
 import * as aq from "arquero"
 import { Effect, Either } from "effect"
 import { DataError } from "../data/errors.js"
-import { writeFileAtomic } from "../report/atomic-write.js"
-import type { ReportError } from "../report/errors.js"
+import { writeFileAtomic } from "../runtime/atomic-write.js"
+import type { WriteError } from "../runtime/atomic-write.js"
 import { stoppingChart } from "../report/stopping-plot.js"
 import { renderSvg } from "../report/vega.js"
 import { analyzeStopping, type CostWeights, defaultCostWeights, type StopPoint } from "../stopping/analysis.js"
@@ -63,7 +63,7 @@ export const analyzeRun = (
 export const stopAnalysis = (
   dir: string,
   options: { readonly weights?: CostWeights; readonly criteria?: ReadonlyArray<string> } = {}
-): Effect.Effect<ReadonlyArray<StopPoint>, DataError | ReportError> =>
+): Effect.Effect<ReadonlyArray<StopPoint>, DataError | WriteError> =>
   Effect.gen(function* () {
     const { points, curve } = yield* analyzeRun(dir, options)
     const svg = yield* renderSvg(

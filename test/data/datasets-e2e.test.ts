@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { runExperiment } from "../../src/run/experiment.js"
-import { Progress } from "../../src/loop/progress.js"
+import { Progress } from "../../src/runtime/progress.js"
 import { Backend } from "../../src/runtime/backend.js"
 import { makeImageFolder, numericRows, tempDir, textRows, toCsv, toJsonl } from "./fixtures.js"
 

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { runExperiment } from "../../src/run/experiment.js"
-import { Progress } from "../../src/loop/progress.js"
+import { Progress } from "../../src/runtime/progress.js"
 import { Backend } from "../../src/runtime/backend.js"
 
 const env = Layer.merge(Backend.layer("wasm"), Progress.silent)

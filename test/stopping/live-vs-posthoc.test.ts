@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { runExperiment } from "../../src/run/experiment.js"
-import { Progress } from "../../src/loop/progress.js"
+import { Progress } from "../../src/runtime/progress.js"
 import { stopAnalysis } from "../../src/run/stop-analysis.js"
 import { Backend } from "../../src/runtime/backend.js"
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { runExperiment } from "../../src/run/experiment.js"
-import { Progress } from "../../src/loop/progress.js"
+import { Progress } from "../../src/runtime/progress.js"
 import { Backend } from "../../src/runtime/backend.js"
 import { strategyCatalogue } from "../../src/strategies/catalogue.js"
 

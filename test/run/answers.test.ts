@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { type AnswerEntry, itemAnswers, lastUndoable, type LogEntry, standingAnswers } from "../../src/label/answers.js"
+import { type AnswerEntry, itemAnswers, lastUndoable, type LogEntry, standingAnswers } from "../../src/run/answers.js"
 
 let seq = 0
 const answer = (item: string, a: AnswerEntry["answer"], annotator?: string): AnswerEntry => ({

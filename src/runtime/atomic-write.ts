@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto"
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
-import { Effect } from "effect"
-import { ReportError } from "./errors.js"
+import { Data, Effect } from "effect"
+
+/** A file or folder that could not be written (or removed). */
+export class WriteError extends Data.TaggedError("WriteError")<{ readonly file: string; readonly message: string }> {}
 
 /** The suffix of every temporary file or folder deal writes: `NAME.deal-tmp-PID-RANDOM`. */
 const TEMP_MARK = ".deal-tmp-"
@@ -13,13 +15,13 @@ const tempBeside = (target: string) => `${target}${TEMP_MARK}${process.pid}-${ra
 /** Whether `name` is one of deal's temporary files or folders. */
 export const isTempName = (name: string): boolean => name.includes(TEMP_MARK)
 
-const failure = (file: string) => (e: unknown) => new ReportError({ file, message: (e as Error).message })
+const failure = (file: string) => (e: unknown) => new WriteError({ file, message: (e as Error).message })
 
 /**
  * Writes `contents` to a temporary file beside `file` and renames it: never half-written. The
  * temporary file is removed when the write fails.
  */
-export const writeFileAtomic = (file: string, contents: string | Uint8Array): Effect.Effect<void, ReportError> =>
+export const writeFileAtomic = (file: string, contents: string | Uint8Array): Effect.Effect<void, WriteError> =>
   Effect.tryPromise({
     try: async () => {
       await mkdir(dirname(file), { recursive: true })
@@ -40,7 +42,7 @@ export const writeFileAtomic = (file: string, contents: string | Uint8Array): Ef
  * directory of the same name (from a round redone after a crash) is replaced. The temporary
  * directory is removed when the write fails.
  */
-export const writeDirAtomic = (dir: string, files: Readonly<Record<string, string | Uint8Array>>): Effect.Effect<void, ReportError> =>
+export const writeDirAtomic = (dir: string, files: Readonly<Record<string, string | Uint8Array>>): Effect.Effect<void, WriteError> =>
   Effect.tryPromise({
     try: async () => {
       const tmp = tempBeside(dir)
@@ -58,7 +60,7 @@ export const writeDirAtomic = (dir: string, files: Readonly<Record<string, strin
   })
 
 /** Removes a file or directory if it exists. */
-export const removeIfExists = (path: string): Effect.Effect<void, ReportError> =>
+export const removeIfExists = (path: string): Effect.Effect<void, WriteError> =>
   Effect.tryPromise({ try: () => rm(path, { recursive: true, force: true }), catch: failure(path) })
 
 /**
@@ -66,7 +68,7 @@ export const removeIfExists = (path: string): Effect.Effect<void, ReportError> =
  * sub-folders (`depth` levels down); returns their paths. Call it only while no other process
  * writes there (deal holds the directory's lock).
  */
-export const sweepTemp = (dir: string, depth = 2): Effect.Effect<ReadonlyArray<string>, ReportError> =>
+export const sweepTemp = (dir: string, depth = 2): Effect.Effect<ReadonlyArray<string>, WriteError> =>
   Effect.tryPromise({
     try: async () => {
       const swept: Array<string> = []
