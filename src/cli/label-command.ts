@@ -4,39 +4,39 @@ import { Console, Effect, Option } from "effect"
 import { startLabelRun } from "../label/label-run.js"
 import { type LabelSpec, readLabelSpec } from "../run/label-spec.js"
 import { integerFlag, textFlag } from "./flags.js"
-import { labelDataFlags, labelDataSpec, loopback, serveUntilStopped } from "./label-data-flags.js"
+import { labelExportCommand } from "./label-export-command.js"
+import { labelDataFlags, labelDataSpec, loopback, serveUntilStopped, serverFlags } from "./server-flags.js"
 
-const options = {
+export const labelFlags = {
   ...labelDataFlags,
   retrainEvery: integerFlag("retrain_every", "labels between two retrainings", { min: 1, default: 10 }),
-  out: textFlag("out", "the run directory (default runs/label)"),
+  out: textFlag("out", "the run directory", { default: "runs/label" }),
   resume: textFlag("resume", "go on labelling the run in this directory (its label spec and answers)"),
-  host: textFlag("host", "the address to listen on (default 127.0.0.1; any other needs the token the URL carries)"),
-  port: integerFlag("port", "the port (0: any free one)", { min: 0, max: 65535, default: 7733 }),
+  ...serverFlags(7733, "any address but this machine's needs the token the URL carries"),
   token: textFlag("token", "the token every request must carry (default: none on 127.0.0.1, a random one on any other host)")
 }
 
 /** `deal label`: a labelling web app driven by active learning. */
-export const labelCommand = Command.make("label", options, (o) =>
+export const labelCommand = Command.make("label", labelFlags, (o) =>
   Effect.gen(function* () {
-    const dir = Option.getOrElse(o.resume, () => Option.getOrElse(o.out, () => "runs/label"))
+    const dir = Option.getOrElse(o.resume, () => o.out)
     const spec: LabelSpec = Option.isSome(o.resume)
       ? yield* readLabelSpec(dir)
-      : { ...(yield* labelDataSpec(o, "folder:data/pets or jsonl:mail.jsonl (or --resume DIR)")), retrainEvery: Option.getOrElse(o.retrainEvery, () => 10) }
-    const host = Option.getOrElse(o.host, () => "127.0.0.1")
+      : { ...(yield* labelDataSpec(o, "folder:data/pets or jsonl:mail.jsonl (or --resume DIR)")), retrainEvery: o.retrainEvery }
+    const host = o.host
     const token = Option.getOrElse(o.token, () => (loopback(host) ? undefined : randomBytes(16).toString("hex")))
     const { url } = yield* startLabelRun(spec, {
       dir,
       resume: Option.isSome(o.resume),
       host,
-      port: Option.getOrElse(o.port, () => 7733),
+      port: o.port,
       ...(token === undefined ? {} : { token }),
       log: (line) => Effect.runSync(Console.error(`deal label: ${line}`))
     })
     return `deal label: labelling ${spec.dataset} at ${url} (run directory ${dir}; Ctrl-C stops; deal label --resume ${dir} goes on)`
-  }).pipe(serveUntilStopped(o.backend))
+  }).pipe(serveUntilStopped(o))
 ).pipe(
   Command.withDescription(
     "Label data with active learning in the browser: a page shows the items the latest model chooses, a key per class; every answer is on disk before the page is told it was saved, and models retrain in the background every --retrain_every labels."
   )
-)
+).pipe(Command.withSubcommands([labelExportCommand]))

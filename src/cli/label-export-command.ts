@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { Args, Command, Options } from "@effect/cli"
+import { Args, Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { exportRows, formatExport } from "../label/export.js"
 import { readLabelsLog } from "../run/labels-log.js"
@@ -7,18 +7,20 @@ import { runFile } from "../run/run-files.js"
 import { writeFileAtomic } from "../runtime/atomic-write.js"
 import { choiceFlag, textFlag } from "./flags.js"
 
-/** `deal label export DIR` (main.ts hands it here as `label-export`): people's answers as CSV or JSONL. */
+/** `deal label export DIR`: people's answers as CSV or JSONL. */
+export const labelExportFlags = {
+  dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a run directory written by deal label")),
+  format: choiceFlag("format", "the file format", ["csv", "jsonl"], { default: "csv" }),
+  out: textFlag("out", "write to this file (default: standard output)")
+}
+
 export const labelExportCommand = Command.make(
-  "label-export",
-  {
-    dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a run directory written by deal label")),
-    format: choiceFlag("format", "csv or jsonl", ["csv", "jsonl"], "csv"),
-    out: textFlag("out", "write to this file (default: standard output)")
-  },
+  "export",
+  labelExportFlags,
   (o) =>
     Effect.gen(function* () {
       const { entries } = yield* readLabelsLog(join(o.dir, runFile.labels))
-      const text = formatExport(exportRows(entries), Option.getOrElse(o.format, () => "csv") as "csv" | "jsonl")
+      const text = formatExport(exportRows(entries), o.format)
       if (Option.isSome(o.out)) yield* writeFileAtomic(o.out.value, text)
       else yield* Console.log(text.trimEnd())
     })

@@ -1,20 +1,18 @@
-import { Args, Command, Options } from "@effect/cli"
+import { Args, Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { gridReport } from "../grid/report.js"
 import { SpecError } from "../run/experiment.js"
 import { parseDecimal } from "../runtime/decimal.js"
-import { textFlag } from "./flags.js"
+import { booleanFlag, commaList, textFlag } from "./flags.js"
 
-const options = {
+export const options = {
   dir: Args.directory({ name: "DIR", exists: "yes" }).pipe(Args.withDescription("a grid directory written by deal experiment, or one run's (deal run, deal label)")),
-  stopping: Options.boolean("stopping").pipe(
-    Options.withDescription("add the stopping summary: deal stop-analysis on every run, per criterion labels and accuracy at stop (default: as the grid spec says)")
-  ),
+  stopping: booleanFlag("stopping", "add the stopping summary: deal stop-analysis on every run, per criterion labels and accuracy at stop (default: as the grid spec says)"),
   targets: textFlag("targets", "test accuracies to read the labels needed off, comma-separated, e.g. 0.9,0.95 (default: the grid spec's, else 0.8,0.9,0.95)")
 }
 
 const parseTargets = (text: string) => {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const parts = commaList(text)
   const targets = parts.map((p) => parseDecimal(p) ?? Number.NaN)
   return parts.length > 0 && targets.every((t) => t > 0 && t <= 1)
     ? Effect.succeed(targets)

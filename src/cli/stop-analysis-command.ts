@@ -1,17 +1,17 @@
 import { Args, Command } from "@effect/cli"
 import { join } from "node:path"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect } from "effect"
 import { runFile } from "../run/run-files.js"
 import { stopAnalysis, stoppingTable } from "../run/stop-analysis.js"
 import { defaultCostWeights } from "../stopping/analysis.js"
-import { numberFlagWithDefault as numberFlag, textFlag } from "./flags.js"
+import { givenFields, listFlag, numberFlag } from "./flags.js"
 
-const options = {
+export const options = {
   runDir: Args.directory({ name: "RUN_DIR", exists: "yes" }).pipe(Args.withDescription("a run directory written by deal run")),
-  futurePredictions: numberFlag("future_predictions", "predictions the model makes after stopping (n in the cost)", defaultCostWeights.futurePredictions),
-  misclassificationCost: numberFlag("misclassification_cost", "cost of one wrong prediction (m)", defaultCostWeights.misclassificationCost),
-  labelCost: numberFlag("label_cost", "cost of one label (l)", defaultCostWeights.labelCost),
-  criteria: textFlag("criteria", "comma-separated criteria to evaluate (default: every stopping method and the run's budgets)")
+  futurePredictions: numberFlag("future_predictions", "predictions the model makes after stopping (n in the cost)", { default: defaultCostWeights.futurePredictions }),
+  misclassificationCost: numberFlag("misclassification_cost", "cost of one wrong prediction (m)", { default: defaultCostWeights.misclassificationCost }),
+  labelCost: numberFlag("label_cost", "cost of one label (l)", { default: defaultCostWeights.labelCost }),
+  criteria: listFlag("criteria", "criteria to evaluate (default: every stopping method and the run's budgets)", "kappa,max-labels=1000")
 }
 
 /** `deal stop-analysis RUN_DIR`: where each stopping criterion would have stopped the run. */
@@ -19,7 +19,7 @@ export const stopAnalysisCommand = Command.make("stop-analysis", options, (o) =>
   Effect.gen(function* () {
     const points = yield* stopAnalysis(o.runDir, {
       weights: { futurePredictions: o.futurePredictions, misclassificationCost: o.misclassificationCost, labelCost: o.labelCost },
-      ...Option.match(o.criteria, { onNone: () => ({}), onSome: (c) => ({ criteria: c.split(",").map((s) => s.trim()).filter((s) => s !== "") }) })
+      ...givenFields({ criteria: o.criteria })
     })
     yield* Console.log(stoppingTable(points).select("criterion", "fired", "round", "labels", "accuracy", "macro_f1", "labels_saved", "accuracy_change", "cost").toMarkdown())
     yield* Console.log(`wrote ${join(o.runDir, runFile.stoppingCsv)} and ${join(o.runDir, runFile.stoppingSvg)}`)

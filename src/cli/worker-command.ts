@@ -1,25 +1,23 @@
 import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
-import { Command, Options } from "@effect/cli"
+import { Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { parseQueueUrl } from "../grid/queue.js"
-import type { BackendPreference } from "../runtime/backend.js"
-import { backendPreferences } from "../runtime/backend.js"
-import { choiceFlag, integerFlag, textFlag } from "./flags.js"
+import { backendFlags } from "./backend-flags.js"
+import { integerFlag, requiredTextFlag, textFlag } from "./flags.js"
 
 /** Where `deal worker` runs the cells of grids without a shared directory, by default. */
 const defaultWork = join("runs", "worker")
 
-const options = {
-  queue: Options.text("queue").pipe(Options.withDescription("the Redis the grids were submitted to (deal experiment SPEC --queue redis://HOST:PORT)")),
+export const options = {
+  queue: requiredTextFlag("queue", "the Redis the grids were submitted to (deal experiment SPEC --queue redis://HOST:PORT)"),
   parallel: integerFlag("parallel", "cells at a time, each on its own worker thread", { min: 1, default: 1 }),
-  work: textFlag("work", `where to run the cells of grids submitted without --shared (default ${defaultWork})`),
+  work: textFlag("work", "where to run the cells of grids submitted without --shared", { default: defaultWork }),
   stallSeconds: integerFlag("stall_seconds", "a cell whose worker has not renewed its hold for this long (killed, cut off) goes back to the queue", {
     min: 1,
     default: 30
   }),
-  backend: choiceFlag("backend", "tfjs backend of every thread", backendPreferences, "auto"),
-  threads: integerFlag("threads", "cores to divide between the threads' wasm backends (default: all of this machine's)", { min: 1 })
+  ...backendFlags
 }
 
 /** `deal worker --queue URL`: takes grid cells from a Redis queue until stopped. */
@@ -29,10 +27,10 @@ export const workerCommand = Command.make("worker", options, (o) =>
     const { serveQueue } = yield* Effect.promise(() => import("../grid/queue-worker.js"))
     yield* serveQueue({
       url,
-      parallel: Option.getOrElse(o.parallel, () => 1),
-      work: resolve(Option.getOrElse(o.work, () => defaultWork)),
-      stallSeconds: Option.getOrElse(o.stallSeconds, () => 30),
-      backend: Option.getOrElse(o.backend, () => "auto") as BackendPreference,
+      parallel: o.parallel,
+      work: resolve(o.work),
+      stallSeconds: o.stallSeconds,
+      backend: o.backend,
       threads: Option.getOrElse(o.threads, () => availableParallelism()),
       log: (line) => Effect.runSync(Console.log(line))
     })

@@ -6,23 +6,16 @@
  */
 import { relative, sep } from "node:path"
 import { Effect, Layer } from "effect"
-import { findBackbone } from "../backbones/catalogue.js"
-import { embedSplits } from "../backbones/embed-splits.js"
-import { datasetKind, loadDataset, parseDatasetName } from "../data/catalogue.js"
+import { parseDatasetName } from "../data/catalogue.js"
 import type { Dataset } from "../data/dataset.js"
-import { modelEvaluator } from "../loop/evaluator.js"
-import { stopSetObserver } from "../loop/observer.js"
-import { Progress } from "../runtime/progress.js"
-import { strategyQuerier } from "../loop/querier.js"
 import type { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"
-import { modelTrainer } from "../loop/trainer.js"
-import { modelSuits } from "../models/catalogue.js"
-import type { LabelSpec } from "../run/label-spec.js"
-import { checkModelSuits, type ResolvedExperiment, resolveSpec, SpecError } from "../run/spec.js"
+import { type LabelDataSpec, labelExperiment } from "../run/label-spec.js"
+import { defaultStagesLayer, prepareRun } from "../run/prepare.js"
+import { type ResolvedExperiment, resolveSpec } from "../run/spec.js"
+import { Progress } from "../runtime/progress.js"
 import { Rng } from "../runtime/rng.js"
 
-/** What to label and how to learn from it: a label spec without `deal label`'s retraining rhythm. */
-export type LabelDataSpec = Omit<LabelSpec, "retrainEvery">
+export type { LabelDataSpec } from "../run/label-spec.js"
 
 export interface DataToLabel {
   /** The spec as a run of `deal run` (no initial labels). */
@@ -40,52 +33,22 @@ export interface DataToLabel {
 }
 
 /**
- * Loads the spec's data to label (embedded by its backbone, if any, unless `embed` is false: for
- * a thread that shows the items while another trains) and builds the stages for it; `command`
- * names who asks, in errors.
+ * Prepares the spec's data to label as every run is prepared (`prepareRun`: embedded by its
+ * backbone, if any, unless `embed` is false, for a thread that shows the items while another
+ * trains) with the default stages for it; `command` names who asks, in errors.
  */
 export const loadDataToLabel = (spec: LabelDataSpec, command: string, options: { readonly embed?: boolean } = {}) =>
   Effect.gen(function* () {
-    const resolved = yield* resolveSpec({
-      dataset: spec.dataset,
-      strategy: spec.strategy,
-      seed: spec.seed,
-      nInitLabeled: 0,
-      ...(spec.model === undefined ? {} : { model: spec.model }),
-      ...(spec.backbone === undefined ? {} : { backbone: spec.backbone }),
-      ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
-      ...(spec.batchSize === undefined ? {} : { batchSize: spec.batchSize }),
-      ...(spec.learningRate === undefined ? {} : { learningRate: spec.learningRate })
-    })
-    const kind = yield* datasetKind(spec.dataset, { text: spec.text })
-    const backbone = spec.backbone === undefined ? undefined : yield* findBackbone(spec.backbone, kind)
-    yield* checkModelSuits(resolved, backbone === undefined ? kind : "embedding")
-    const loaded = yield* loadDataset(spec.dataset, {
-      seed: spec.seed,
-      imgSize: spec.imgSize,
-      text: spec.text,
-      features: spec.features,
-      classes: spec.classes,
-      textRepresentation: kind === "text" && !modelSuits(resolved.model).includes("text") ? "tokens" : "tfidf"
-    })
-    if (loaded.train.y.some((y) => y >= 0)) {
-      return yield* new SpecError({ message: `${spec.dataset} is labelled already: ${command} takes data to label (an unlabeled/ folder, or a table without a label column, with --classes)` })
-    }
-    const data = backbone === undefined || options.embed === false ? loaded : yield* embedSplits(loaded, backbone)
-    const pool = data.train
-    const stages = Layer.mergeAll(
-      modelTrainer(resolved.model.make({ vocabularySize: pool.vocabulary === undefined ? undefined : pool.vocabulary.length + 2 }), {
-        epochs: resolved.spec.epochs,
-        batchSize: resolved.spec.batchSize,
-        learningRate: resolved.spec.learningRate
-      }),
-      modelEvaluator,
-      stopSetObserver,
-      strategyQuerier(resolved.strategy, { mcSamples: resolved.spec.mcSamples })
-    ).pipe(Layer.provide(Rng.layer(spec.seed)), Layer.provide(Progress.silent))
+    const resolved = yield* resolveSpec(labelExperiment(spec))
+    const prepared = yield* prepareRun(resolved, { toLabel: { command, classes: spec.classes }, embed: options.embed ?? true })
+    const pool = prepared.data.train
+    const stages = defaultStagesLayer({ model: prepared.model, strategy: resolved.strategy, train: prepared.train, query: prepared.query }).pipe(
+      Layer.provide(Rng.layer(spec.seed)),
+      Layer.provide(Progress.silent)
+    )
     const ids: ReadonlyArray<string> = pool.ids ?? Array.from(pool.y, (_, i) => String(i))
     const ref = parseDatasetName(spec.dataset)
     const folder =
-      kind === "image" && ref?._tag === "Path" ? { root: ref.path, paths: ids.map((id) => relative(`${ref.path}${sep}unlabeled`, id).split(sep).join("/")) } : undefined
-    return { resolved, pool, test: data.test, ids, ...(folder === undefined ? {} : { folder }), stages } satisfies DataToLabel
+      prepared.kind === "image" && ref?._tag === "Path" ? { root: ref.path, paths: ids.map((id) => relative(`${ref.path}${sep}unlabeled`, id).split(sep).join("/")) } : undefined
+    return { resolved, pool, test: prepared.data.test, ids, ...(folder === undefined ? {} : { folder }), stages } satisfies DataToLabel
   })

@@ -2,16 +2,13 @@ import { Effect, Layer } from "effect"
 import type { DatasetSplits } from "../data/dataset.js"
 import type { DataConfigError } from "../data/errors.js"
 import type { InitialSelection } from "../data/split.js"
-import { modelEvaluator } from "../loop/evaluator.js"
 import { combineReporters, RunReporter, type RunSummary } from "../loop/events.js"
 import { runLoop } from "../loop/loop.js"
 import type { LoopResume, ResumeError } from "../loop/resume.js"
-import { stopSetObserver } from "../loop/observer.js"
 import { groundTruthOracle } from "../loop/oracle.js"
 import type { Progress } from "../runtime/progress.js"
-import { type QuerierOptions, strategyQuerier } from "../loop/querier.js"
+import type { QuerierOptions } from "../loop/querier.js"
 import { type Evaluator, type Observer, Oracle, type OracleError, type Querier, type Trainer } from "../loop/stages.js"
-import { modelTrainer } from "../loop/trainer.js"
 import type { ModelFactory } from "../models/model-factory.js"
 import type { TrainConfig } from "../models/train.js"
 import { Backend, computeIdentity } from "../runtime/backend.js"
@@ -22,6 +19,7 @@ import { anyOf } from "../stopping/combinators.js"
 import type { StoppingCriterion } from "../stopping/criterion.js"
 import type { Strategy } from "../strategies/strategy.js"
 import type { LockError } from "./lock.js"
+import { defaultStages } from "./prepare.js"
 import { type RunDirectoryOptions, runDirectoryReporter } from "./run-directory.js"
 import type { SpecError } from "./spec.js"
 
@@ -106,11 +104,12 @@ export const activeLearning = (
             })
       const reporter = config.reporter === undefined ? directory : combineReporters(directory, config.reporter)
       const stages = config.stages ?? {}
+      const defaults = defaultStages({ model: config.model, strategy: config.strategy, train: { ...config.train, initialWeights: resume?.weights }, query: config.query })
       const layers = Layer.mergeAll(
-        stages.trainer ?? modelTrainer(config.model, { ...config.train, initialWeights: resume?.weights }),
-        stages.evaluator ?? modelEvaluator,
-        stages.observer ?? stopSetObserver,
-        stages.querier ?? strategyQuerier(config.strategy, config.query),
+        stages.trainer ?? defaults.trainer,
+        stages.evaluator ?? defaults.evaluator,
+        stages.observer ?? defaults.observer,
+        stages.querier ?? defaults.querier,
         stages.oracle ?? (config.oracle === undefined ? groundTruthOracle(config.data.train) : Layer.succeed(Oracle, config.oracle)),
         Layer.succeed(RunReporter, reporter)
       ).pipe(Layer.provideMerge(Rng.layer(config.seed)))

@@ -1,22 +1,14 @@
 import { Effect } from "effect"
-import type { BackboneError } from "../backbones/backbone.js"
-import { findBackbone } from "../backbones/catalogue.js"
-import { embedSplits } from "../backbones/embed-splits.js"
-import { datasetKind, loadDataset } from "../data/catalogue.js"
-import { requireTwoClasses } from "../data/dataset.js"
-import type { DataConfigError, DataError } from "../data/errors.js"
-import { splitValidation, subsample } from "../data/split.js"
 import type { RunSummary } from "../loop/events.js"
 import type { ResumeError } from "../loop/resume.js"
-import type { Progress } from "../runtime/progress.js"
 import type { OracleError } from "../loop/stages.js"
-import { checkModelInput, modelSuits } from "../models/catalogue.js"
-import type { Backend } from "../runtime/backend.js"
-import { RandomStream } from "../runtime/random.js"
 import type { WriteError } from "../runtime/atomic-write.js"
+import type { Backend } from "../runtime/backend.js"
+import type { Progress } from "../runtime/progress.js"
 import { type ActiveLearningConfig, activeLearning } from "./active-learning.js"
 import type { LockError } from "./lock.js"
-import { checkModelSuits, encodeSpec, type ResolvedExperiment, resolveSpec, SpecError } from "./spec.js"
+import { type PrepareError, prepareRun } from "./prepare.js"
+import { encodeSpec, type ResolvedExperiment, resolveSpec } from "./spec.js"
 
 export { SpecError } from "./spec.js"
 
@@ -31,12 +23,7 @@ export interface ExperimentOptions {
   readonly reporter?: ActiveLearningConfig["reporter"]
 }
 
-export type ExperimentError = SpecError | DataError | DataConfigError | ResumeError | BackboneError | OracleError | WriteError | LockError
-
-const checkInput = (resolved: ResolvedExperiment, shape: ReadonlyArray<number> | undefined): Effect.Effect<void, SpecError> => {
-  const problem = shape === undefined ? undefined : checkModelInput(resolved.spec.model, shape, resolved.model)
-  return problem === undefined ? Effect.void : new SpecError({ message: problem })
-}
+export type ExperimentError = PrepareError | ResumeError | OracleError | WriteError | LockError
 
 /**
  * Runs an experiment spec (as `deal run` does): resolves it (`resolveSpec`), loads the dataset,
@@ -55,46 +42,14 @@ export const runResolved = (
   options: ExperimentOptions = {}
 ): Effect.Effect<RunSummary, ExperimentError, Backend | Progress> =>
   Effect.gen(function* () {
-    const { spec, model, strategy } = resolved
-    // The dataset's kind (image, tabular, text) is known before loading it: check the backbone
-    // takes it and the model suits it (or the backbone's embeddings).
-    const dataKind = yield* datasetKind(spec.dataset, { text: spec.text })
-    const backbone = spec.backbone === undefined ? undefined : yield* findBackbone(spec.backbone, dataKind)
-    if (backbone === undefined && spec.embeddingSpace === "backbone") {
-      return yield* new SpecError({ message: "embedding_space backbone needs a --backbone" })
-    }
-    const kind = backbone === undefined ? dataKind : "embedding"
-    yield* checkModelSuits(resolved, kind)
-    // An image size the model cannot take is refused before any image is decoded.
-    // (a pretrained model, which also fixes the channels, is checked once the images are loaded)
-    if (backbone === undefined && !spec.model.startsWith("file:")) yield* checkInput(resolved, spec.imgSize === undefined ? undefined : [spec.imgSize, spec.imgSize, 1])
-    const loaded = yield* loadDataset(spec.dataset, {
-      seed: spec.seed,
-      imgSize: spec.imgSize,
-      label: spec.label,
-      text: spec.text,
-      features: spec.features,
-      skipBad: spec.skipBad,
-      vocabSize: spec.vocabSize,
-      maxTokens: spec.maxTokens,
-      // Text for a token-id model (embedding-bag, text-cnn) comes as token ids, else as TF-IDF.
-      textRepresentation: kind === "text" && !modelSuits(model).includes("text") ? "tokens" : "tfidf"
-    })
-    const full = backbone === undefined ? loaded : yield* embedSplits(loaded, backbone)
-    const train = subsample(full.train, spec.nTrain, RandomStream.make(spec.seed, "subsample", "train"))
-    const test = subsample(full.test, spec.nTest, RandomStream.make(spec.seed, "subsample", "test"))
-    yield* checkInput(resolved, train.shape)
-    yield* requireTwoClasses(train, spec.nTrain === undefined ? spec.dataset : `${spec.dataset} (--n_train ${spec.nTrain})`)
-    const data =
-      spec.nValidation === undefined
-        ? { train, test }
-        : { ...(yield* splitValidation(train, spec.nValidation, RandomStream.make(spec.seed, "validation"))), test }
+    const prepared = yield* prepareRun(resolved)
+    const { spec, strategy } = resolved
     return yield* activeLearning({
-      data,
-      model: model.make({ vocabularySize: full.train.vocabulary === undefined ? undefined : full.train.vocabulary.length + 2, weightDecay: spec.weightDecay }),
+      data: prepared.data,
+      model: prepared.model,
       strategy,
-      train: { epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, optimizer: spec.optimizer, momentum: spec.momentum, warmStart: spec.warmStart },
-      query: { mcSamples: spec.mcSamples, poolSubset: spec.poolSubset, embeddingSpace: spec.embeddingSpace === "backbone" ? "features" : "penultimate" },
+      train: prepared.train,
+      query: prepared.query,
       nInitLabeled: spec.nInitLabeled,
       initialSelection: spec.initialSelection,
       nQuery: spec.nQuery,

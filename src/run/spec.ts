@@ -20,21 +20,35 @@ export const Seed = Schema.Int.pipe(
   Schema.between(0, 2 ** 32 - 1, { message: (issue) => `a seed is an integer from 0 to 4294967295 (2^32 − 1), got ${JSON.stringify(issue.actual)}` })
 )
 
+/** The experiment spec's defaults, written once: the schema applies them, the command line's help shows them. */
+export const specDefaults = {
+  dataset: "mnist",
+  strategy: "entropy",
+  nInitLabeled: 100,
+  initialSelection: "random",
+  nQuery: 100,
+  nRound: 10,
+  seed: 1
+} as const
+
+/** The ways to choose the initial labelled set. */
+export const initialSelections = ["random", "balanced", "typiclust", "probcover", "kmeans"] as const
+
 /**
  * An experiment: everything that determines a run's results, with every default in this one
  * place. Validated on the way in; stored as `spec.json` in the run directory with the model's
  * training defaults filled in too (`resolveSpec`), so a run can be repeated from its own folder.
  */
 export const ExperimentSpec = Schema.Struct({
-  dataset: Schema.optionalWith(Schema.String, { default: () => "mnist" }),
-  strategy: Schema.optionalWith(Schema.String, { default: () => "entropy" }),
+  dataset: Schema.optionalWith(Schema.String, { default: () => specDefaults.dataset }),
+  strategy: Schema.optionalWith(Schema.String, { default: () => specDefaults.strategy }),
   /** Default: the dataset's own (CIFAR10: dalmax-cifar), else mlp. */
   model: Schema.optional(Schema.String),
-  nInitLabeled: Schema.optionalWith(NonNegativeInt, { default: () => 100 }),
-  initialSelection: Schema.optionalWith(Schema.Literal("random", "balanced", "typiclust", "probcover", "kmeans"), { default: () => "random" as const }),
-  nQuery: Schema.optionalWith(PositiveInt, { default: () => 100 }),
-  nRound: Schema.optionalWith(NonNegativeInt, { default: () => 10 }),
-  seed: Schema.optionalWith(Seed, { default: () => 1 }),
+  nInitLabeled: Schema.optionalWith(NonNegativeInt, { default: () => specDefaults.nInitLabeled }),
+  initialSelection: Schema.optionalWith(Schema.Literal(...initialSelections), { default: () => specDefaults.initialSelection }),
+  nQuery: Schema.optionalWith(PositiveInt, { default: () => specDefaults.nQuery }),
+  nRound: Schema.optionalWith(NonNegativeInt, { default: () => specDefaults.nRound }),
+  seed: Schema.optionalWith(Seed, { default: () => specDefaults.seed }),
   imgSize: Schema.optional(PositiveInt),
   /**
    * A frozen pretrained backbone whose embeddings replace the features (`word-vectors`,

@@ -19,7 +19,8 @@ describe("deal run", () => {
       const { stdout } = await deal(command, "--help")
       expect(stdout).toContain(`$ ${command}`)
     }
-    expect((await deal("experiment", "status", "--help")).stdout).toContain("$ experiment-status <DIR>")
+    expect((await deal("experiment", "--help")).stdout).toContain("deal experiment status DIR")
+    expect((await deal("label", "export", "--help")).stdout).toContain("$ export")
     const { stdout } = await deal("stopping")
     for (const name of ["stabilizing-predictions", "changing-confidence", "delta-f", "validation-plateau", "max-labels", "target-accuracy"]) {
       expect(stdout).toMatch(new RegExp(`^${name}`, "m"))
@@ -46,7 +47,7 @@ describe("deal run", () => {
     const n = await deal("run", "--n_query", "0")
     expect((n.stdout + n.stderr).trim()).toBe("--n_query: expected an integer ≥ 1 in decimal digits, got '0'")
     const b = await deal("run", "--backend", "gpu")
-    expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu")
+    expect((b.stdout + b.stderr).trim()).toBe("--backend: 'gpu' is not one of auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu; did you mean 'cpu'?")
   })
 
   it("accepts a weighted combination of scored strategies and saves it in the spec", async () => {
@@ -55,7 +56,7 @@ describe("deal run", () => {
     expect(r.code).toBe(0)
     expect(JSON.parse(readFileSync(join(out, "spec.json"), "utf8")).strategy).toBe("entropy*0.7+margin*0.3")
     const bad = await deal("run", "--strategy_name", "entropy*x")
-    expect((bad.stdout + bad.stderr).trim()).toMatch(/^--strategy_name: 'entropy\*x' is not one of random, .*, a weighted combination such as entropy\*0\.7\+bald\*0\.3$/)
+    expect((bad.stdout + bad.stderr).trim()).toMatch(/^--strategy_name: 'entropy\*x' is not one of random, .*, a weighted combination such as entropy\*0\.7\+bald\*0\.3; did you mean 'entropy'\?$/)
   })
 
   it("runs a small experiment with kebab-case aliases and prints the summary table", async () => {
