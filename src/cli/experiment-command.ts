@@ -19,6 +19,7 @@ import { DataError } from "../data/errors.js"
 import { parseDecimalInteger } from "../runtime/decimal.js"
 import { backendFlags, backendLayer } from "./backend-flags.js"
 import { booleanFlag, givenFields, integerFlag, listFlag, textFlag } from "./flags.js"
+import { lineLogger } from "./line-logger.js"
 
 export const options = {
   target: Args.text({ name: "SPEC" }).pipe(
@@ -134,9 +135,8 @@ const submitToRedis = (o: ExperimentFlags, queue: string, { resolved, out }: Gri
       out: absolute,
       shared: o.shared,
       attempts: o.attempts,
-      detach: o.detach,
-      log: (line) => Effect.runSync(Console.log(line))
-    })
+      detach: o.detach
+    }).pipe(Effect.provide(lineLogger("", "stdout")))
     if (followed === undefined) {
       yield* Console.log(`follow it (and collect its runs) with the same command without --detach, or: deal experiment status ${absolute}`)
       return

@@ -31,10 +31,9 @@ export const labelCommand = Command.make("label", labelFlags, (o) =>
       host,
       port: o.port,
       ...(token === undefined ? {} : { token }),
-      log: (line) => Effect.runSync(Console.error(`deal label: ${line}`))
     })
     return `deal label: labelling ${spec.dataset} at ${url} (run directory ${dir}; Ctrl-C stops; deal label --resume ${dir} goes on)`
-  }).pipe(serveUntilStopped(o))
+  }).pipe(serveUntilStopped(o, "deal label"))
 ).pipe(
   Command.withDescription(
     "Label data with active learning in the browser: a page shows the items the latest model chooses, a key per class; every answer is on disk before the page is told it was saved, and models retrain in the background every --retrain_every labels."

@@ -3,11 +3,12 @@ import { Command, ValidationError } from "@effect/cli"
 import type { Teardown } from "@effect/platform/Runtime"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Console, Data, Effect, Exit } from "effect"
+import { Cause, Console, Data, Effect, Exit, Layer } from "effect"
 import { describeFailure } from "../runtime/failure.js"
 import { experimentCommand } from "./experiment-command.js"
 import { flagProblem } from "./flag-check.js"
 import { labelCommand } from "./label-command.js"
+import { lineLogger } from "./line-logger.js"
 import { reportCommand } from "./report-command.js"
 import { runCommand } from "./run-command.js"
 import { serveCommand } from "./serve-command.js"
@@ -45,9 +46,10 @@ const teardown: Teardown = (exit, onExit) =>
 const problem = flagProblem(process.argv.slice(2))
 Effect.zipRight(problem === undefined ? Effect.void : Effect.fail(new FlagError({ message: problem })), cli(process.argv)).pipe(
   Effect.tapErrorCause(report),
-  Effect.provide(NodeContext.layer),
+  Effect.provide(Layer.merge(NodeContext.layer, lineLogger("deal"))),
   NodeRuntime.runMain({
     disableErrorReporting: true,
+    disablePrettyLogger: true,
     teardown
   })
 )

@@ -1,6 +1,6 @@
 import { join } from "node:path"
 import { Command } from "@effect/cli"
-import { Console, Effect, Layer, Logger, Option } from "effect"
+import { Console, Effect, Layer, Option } from "effect"
 import type { RoundResult, RunEvent } from "../loop/events.js"
 import { runResolved } from "../run/experiment.js"
 import { resumeExperiment } from "../run/resume.js"
@@ -37,14 +37,6 @@ const givenSpec = (o: Command.Command.ParseConfig<typeof options>) => {
   return spec
 }
 
-/** Warnings (skipped bad inputs, ignored files) as one plain line each on stderr. */
-const warningLogger = Logger.replace(
-  Logger.defaultLogger,
-  Logger.make(({ logLevel, message }) => {
-    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
-    globalThis.console.error(`deal: ${logLevel.label.toLowerCase()}: ${text}`)
-  }).pipe(Logger.filterLogLevel((level) => level._tag !== "Debug" && level._tag !== "Trace"))
-)
 
 const printSummary = (rounds: ReadonlyArray<RoundResult>, stop: string, out: string) =>
   Effect.all([
@@ -100,6 +92,6 @@ export const runCommand = Command.make("run", options, (o) =>
     const { stop, rounds } = yield* runResolved(resolved, { out, reporter: tracker.reporter }).pipe(Effect.onInterrupt(() => tracker.interrupted(out)))
     yield* printSummary(rounds, stopLine(stop), out)
   }).pipe(
-    Effect.provide(Layer.mergeAll(backendLayer(o), Progress.terminal(), warningLogger))
+    Effect.provide(Layer.mergeAll(backendLayer(o), Progress.terminal()))
   )
 ).pipe(Command.withDescription("Run active learning on a dataset and write the run directory; --resume DIR continues an interrupted run."))

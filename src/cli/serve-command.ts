@@ -30,10 +30,9 @@ export const serveCommand = Command.make("serve", serveFlags, (o) =>
       port: o.port,
       ...(basicAuth === undefined ? {} : { basicAuth }),
       labelStudio: { ...env("LABEL_STUDIO_URL"), ...env("LABEL_STUDIO_API_KEY") },
-      log: (line) => Effect.runSync(Console.error(`deal serve: ${line}`))
     })
     return `deal serve: a Label Studio ML backend for ${spec.dataset} at ${url} (Label Studio: Settings → Model → Connect model, this URL; Ctrl-C stops)`
-  }).pipe(serveUntilStopped(o))
+  }).pipe(serveUntilStopped(o, "deal serve"))
 ).pipe(
   Command.withDescription(
     "Serve a Label Studio ML backend: Label Studio gets each task's predicted class and a score that sorts the most informative task first (sort by prediction score, ascending), and the model retrains on the project's annotations when Label Studio sends a training event (annotation created, updated or deleted; Start Training)."

@@ -11,6 +11,7 @@ import type { Backend, BackendError } from "../runtime/backend.js"
 import { Progress } from "../runtime/progress.js"
 import { backendFlags, backendLayer } from "./backend-flags.js"
 import { givenFields, integerFlag, listFlag, textFlag } from "./flags.js"
+import { lineLogger } from "./line-logger.js"
 import { dataFlags, modelFlags, seedFlags, strategyFlags } from "./spec-flags.js"
 
 export const labelDataFlags = {
@@ -41,9 +42,15 @@ export const loopback = (host: string) => host === "127.0.0.1" || host === "loca
 /**
  * Runs a server command: `start` starts the server in a scope and gives the line to print (its
  * URL); the server then serves until the command is stopped (Ctrl-C), with the chosen tfjs
- * backend and progress bars on the terminal (loading, embedding).
+ * backend, progress bars on the terminal (loading, embedding) and what the server logs as
+ * `PREFIX: line` on stderr.
  */
 export const serveUntilStopped =
-  (o: Parameters<typeof backendLayer>[0]) =>
+  (o: Parameters<typeof backendLayer>[0], prefix: string) =>
   <E>(start: Effect.Effect<string, E, Backend | Progress | Scope.Scope>): Effect.Effect<never, E | BackendError> =>
-    start.pipe(Effect.flatMap(Console.log), Effect.zipRight(Effect.never), Effect.scoped, Effect.provide(Layer.merge(backendLayer(o), Progress.terminal())))
+    start.pipe(
+      Effect.flatMap(Console.log),
+      Effect.zipRight(Effect.never),
+      Effect.scoped,
+      Effect.provide(Layer.mergeAll(backendLayer(o), Progress.terminal(), lineLogger(prefix)))
+    )

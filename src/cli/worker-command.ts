@@ -5,6 +5,7 @@ import { Console, Effect, Option } from "effect"
 import { parseQueueUrl } from "../grid/queue.js"
 import { backendFlags } from "./backend-flags.js"
 import { integerFlag, requiredTextFlag, textFlag } from "./flags.js"
+import { lineLogger } from "./line-logger.js"
 
 /** Where `deal worker` runs the cells of grids without a shared directory, by default. */
 const defaultWork = join("runs", "worker")
@@ -31,9 +32,8 @@ export const workerCommand = Command.make("worker", options, (o) =>
       work: resolve(o.work),
       stallSeconds: o.stallSeconds,
       backend: o.backend,
-      threads: Option.getOrElse(o.threads, () => availableParallelism()),
-      log: (line) => Effect.runSync(Console.log(line))
-    })
+      threads: Option.getOrElse(o.threads, () => availableParallelism())
+    }).pipe(Effect.provide(lineLogger("", "stdout")))
   })
 ).pipe(
   Command.withDescription(

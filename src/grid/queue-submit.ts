@@ -18,7 +18,6 @@ export interface SubmitOptions {
   readonly attempts: number
   /** Enqueue and return, without following the grid (or collecting its results) to the end. */
   readonly detach: boolean
-  readonly log: (line: string) => void
 }
 
 /** How the cells of a submitted grid stood when it was submitted. */
@@ -129,7 +128,7 @@ export const submitToQueue = (grid: ResolvedGrid, options: SubmitOptions) =>
       counts.enqueued++
       pending.push(c)
     }
-    options.log(
+    yield* Effect.logInfo(
       `grid ${grid.name} (${key}) on ${showUrl(options.url)}: ${counts.enqueued} cells enqueued, ${counts.queued} already queued or running, ` +
         `${counts.retried} failed ones retried, ${counts.finished} finished`
     )
@@ -175,7 +174,7 @@ const followCells = (
         if (job === undefined || state === "missing") {
           unsettled.delete(id)
           failed.push({ run: c.run, message: "its job was removed from the queue" })
-          options.log(`${name(c)}: its job was removed from the queue; submit the grid again to enqueue it`)
+          yield* Effect.logInfo(`${name(c)}: its job was removed from the queue; submit the grid again to enqueue it`)
         } else if (state === "completed") {
           const result = Schema.decodeUnknownEither(CellResult)(job.returnvalue)
           const dir = gridPath.run(options.out, c.run)
@@ -186,14 +185,14 @@ const followCells = (
             if (collect) yield* unpackRun(result.right.files!, dir)
             yield* clearCellFailure(options.out, c.run.dir)
             finished++
-            options.log(`${name(c)}: ${result.right.status}, ${result.right.rounds} rounds on ${result.right.host}${collect ? `; written to ${dir}` : ""}`)
+            yield* Effect.logInfo(`${name(c)}: ${result.right.status}, ${result.right.rounds} rounds on ${result.right.host}${collect ? `; written to ${dir}` : ""}`)
           }
           unsettled.delete(id)
         } else if (state === "failed") {
           const message = job.failedReason ?? "failed"
           failed.push({ run: c.run, message })
           yield* writeCellFailure(options.out, { dir: c.run.dir, host: "queue", at: new Date().toISOString(), message }).pipe(Effect.ignore)
-          options.log(`${name(c)}: failed after ${job.attemptsMade} attempts: ${message}`)
+          yield* Effect.logInfo(`${name(c)}: failed after ${job.attemptsMade} attempts: ${message}`)
           unsettled.delete(id)
         }
       })
@@ -201,7 +200,7 @@ const followCells = (
     const rescan = Effect.forEach([...unsettled], settle, { discard: true })
     yield* rescan
     if (unsettled.size > 0 && (yield* Effect.promise(() => queue.getWorkersCount())) === 0) {
-      options.log(`no deal worker is connected to ${showUrl(options.url)} yet: start some with deal worker --queue ${showUrl(options.url)}`)
+      yield* Effect.logInfo(`no deal worker is connected to ${showUrl(options.url)} yet: start some with deal worker --queue ${showUrl(options.url)}`)
     }
     while (unsettled.size > 0) {
       const next = yield* Mailbox.take(mailbox).pipe(Effect.timeoutOption(RESCAN))
@@ -216,13 +215,13 @@ const followCells = (
         const p = Schema.decodeUnknownOption(CellProgress)(e.data)
         if (Option.isSome(p)) {
           const { round, labeled, accuracy, host, pid } = p.value
-          options.log(`${name(c)}: round ${round}, ${labeled} labels, accuracy ${accuracy.toFixed(4)} (on ${host}, pid ${pid})`)
+          yield* Effect.logInfo(`${name(c)}: round ${round}, ${labeled} labels, accuracy ${accuracy.toFixed(4)} (on ${host}, pid ${pid})`)
         }
       } else if (e.type === "stalled") {
-        options.log(`${name(c)}: its worker stopped answering; back in the queue, to be resumed from its last complete round`)
+        yield* Effect.logInfo(`${name(c)}: its worker stopped answering; back in the queue, to be resumed from its last complete round`)
       } else {
         yield* settle(e.id)
-        if (e.type === "failed" && unsettled.has(e.id)) options.log(`${name(c)}: an attempt failed (${e.reason}); it will be retried`)
+        if (e.type === "failed" && unsettled.has(e.id)) yield* Effect.logInfo(`${name(c)}: an attempt failed (${e.reason}); it will be retried`)
       }
     }
     return { finished, failed } satisfies Followed

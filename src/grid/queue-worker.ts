@@ -2,7 +2,7 @@ import { hostname } from "node:os"
 import { resolve } from "node:path"
 import type { Worker as Thread } from "node:worker_threads"
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq"
-import { Effect, Either, Exit, ParseResult, Schema } from "effect"
+import { Effect, Either, Exit, ParseResult, Runtime, Schema } from "effect"
 import { clearCellFailure, gridPath, holdsGrid, writeCellFailure } from "../run/grid-file.js"
 import { packRun, unpackRun } from "../run/run-bundle.js"
 import type { BackendPreference } from "../runtime/backend.js"
@@ -21,8 +21,6 @@ export interface QueueWorkerOptions {
   readonly backend: BackendPreference
   /** Cores divided between the threads' wasm backends. */
   readonly threads: number
-  /** One line per event (a cell taken, a round, a cell done or failed). */
-  readonly log: (line: string) => void
 }
 
 /** Stalls a cell survives (each a worker killed while running it) before it counts as failed. */
@@ -46,6 +44,9 @@ export const serveQueue = (options: QueueWorkerOptions) =>
     const busy = new Set<Thread>()
     let stopping = false
     const host = hostname()
+    // One line per event (a cell taken, a round, a cell done or failed), through the caller's Logger.
+    const runtime = yield* Effect.runtime<never>()
+    const log = (line: string) => Runtime.runSync(runtime)(Effect.logInfo(line))
 
     const processCell = async (job: Job<EncodedCellJob, CellResult>, token?: string): Promise<CellResult> => {
       const decoded = Schema.decodeUnknownEither(CellJobData)(job.data)
@@ -58,7 +59,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
       // Handed back without counting as an attempt: another worker takes it at once.
       const handBack = async () => {
         await job.moveToWait(token)
-        options.log(`${name}: handed back to the queue (this worker is stopping)`)
+        log(`${name}: handed back to the queue (this worker is stopping)`)
         return new WaitingError()
       }
       if (stopping) throw await handBack()
@@ -68,18 +69,18 @@ export const serveQueue = (options: QueueWorkerOptions) =>
       const dir = data.shared ? resolve(gridPath.run(data.out, data.run)) : resolve(options.work, data.grid, data.run.dir)
       if (!data.shared && data.checkpoint !== undefined) await run(unpackRun(data.checkpoint, dir))
       if (data.shared) await run(clearCellFailure(data.out, data.run.dir))
-      options.log(`${name}: taken (attempt ${job.attemptsMade + 1}${data.checkpoint === undefined ? "" : ", from its checkpoint"}), in ${dir}`)
+      log(`${name}: taken (attempt ${job.attemptsMade + 1}${data.checkpoint === undefined ? "" : ", from its checkpoint"}), in ${dir}`)
 
       // Progress and checkpoints go to Redis in order, one after another.
       let sent = Promise.resolve()
       const onRound = (r: JobRound) => {
-        options.log(`${name}: round ${r.round}, ${r.labeled} labels, accuracy ${r.accuracy.toFixed(4)}`)
+        log(`${name}: round ${r.round}, ${r.labeled} labels, accuracy ${r.accuracy.toFixed(4)}`)
         const progress: CellProgress = { round: r.round, labeled: r.labeled, accuracy: r.accuracy, host, pid: process.pid }
         const bundle = r.bundle
         sent = sent
           .then(() => (bundle === undefined ? undefined : job.updateData({ ...job.data, checkpoint: bundle })))
           .then(() => job.updateProgress(progress))
-          .catch((e: Error) => options.log(`${name}: could not report round ${r.round} to Redis: ${e.message}`))
+          .catch((e: Error) => log(`${name}: could not report round ${r.round} to Redis: ${e.message}`))
       }
       const gridJob: GridJob = {
         id: data.cell,
@@ -99,11 +100,11 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         if (stopping) throw await handBack()
         const message = describeFailure(exit.cause)
         if (data.shared) await run(writeCellFailure(data.out, { dir: data.run.dir, host, at: new Date().toISOString(), message }).pipe(Effect.ignore))
-        options.log(`${name}: failed: ${message}`)
+        log(`${name}: failed: ${message}`)
         throw new Error(message)
       }
       const outcome = exit.value
-      options.log(`${name}: ${outcome.status}, ${outcome.rounds} rounds in ${outcome.seconds.toFixed(1)} s`)
+      log(`${name}: ${outcome.status}, ${outcome.rounds} rounds in ${outcome.seconds.toFixed(1)} s`)
       const files = data.shared ? undefined : await run(packRun(dir, { weights: false }))
       // The result holds the run now: Redis keeps it once, not twice.
       if (job.data.checkpoint !== undefined) await job.updateData({ ...job.data, checkpoint: undefined })
@@ -123,7 +124,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         }),
       options.url
     )
-    worker.on("stalled", (id) => options.log(`cell ${id}: its worker stopped renewing its hold; back in the queue`))
+    worker.on("stalled", (id) => log(`cell ${id}: its worker stopped renewing its hold; back in the queue`))
     yield* Effect.addFinalizer(() =>
       Effect.promise(async () => {
         stopping = true
@@ -134,7 +135,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
         await Promise.all(idle.map((t) => t.terminate()))
       })
     )
-    options.log(`deal worker on ${host} (pid ${process.pid}): ${options.parallel} at a time from ${queueName}; runs of grids without a shared directory in ${options.work}`)
+    log(`deal worker on ${host} (pid ${process.pid}): ${options.parallel} at a time from ${queueName}; runs of grids without a shared directory in ${options.work}`)
     yield* Effect.tryPromise({ try: () => worker.run(), catch: (e) => new GridError({ message: `the worker stopped: ${(e as Error).message}` }) })
   }).pipe(Effect.scoped)
 

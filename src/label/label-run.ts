@@ -32,7 +32,6 @@ export interface LabelRunOptions {
   readonly host: string
   readonly port: number
   readonly token?: string
-  readonly log: (line: string) => void
 }
 
 /** Starts the labelling run `spec` in `options.dir` (its spec written there first); the server's URL. */
@@ -67,5 +66,5 @@ export const startLabelRun = (spec: LabelSpec, options: LabelRunOptions): Effect
               pool.texts ??
               ids.map((id: string, i: number) => `${id}: ${Array.from(pool.x.subarray(i * featureSize(pool), (i + 1) * featureSize(pool)), (v) => v.toFixed(3)).join(", ")}`)
           }
-    return yield* startLabelServer({ session, classes: pool.classNames, ids, items, host: options.host, port: options.port, token: options.token, log: options.log })
+    return yield* startLabelServer({ session, classes: pool.classNames, ids, items, host: options.host, port: options.port, token: options.token })
   })

@@ -43,7 +43,6 @@ export interface LabelStudioModelConfig {
   readonly seed: number
   /** The most items the strategy ranks per model (the rest follow in a seeded random order); default 10 000. */
   readonly rankLimit?: number
-  readonly log: (line: string) => void
 }
 
 export interface LabelStudioModel {
@@ -106,7 +105,7 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
             confidence: summary.confidence,
             labels: labelled.indices.length
           }
-          config.log(
+          yield* Effect.logInfo(
             `model v${version}: ${labelled.indices.length} labels, trained in ${seconds.toFixed(1)} s${accuracy === undefined ? "" : `, test accuracy ${accuracy.toFixed(3)}`}; ${querier.strategy} ranked ${ordered.length} of ${unlabelled} unlabelled items`
           )
         })
@@ -123,8 +122,8 @@ export const openLabelStudioModel = (config: LabelStudioModelConfig): Effect.Eff
     })
     const runJob = (job: Effect.Effect<LabeledSet, { readonly message: string }>) =>
       job.pipe(
-        Effect.flatMap((labelled) => (labelled.indices.length === 0 ? Effect.sync(() => config.log("no labelled task yet: nothing to train on")) : train(labelled))),
-        Effect.catchAllCause((cause) => Effect.sync(() => config.log(`not retrained: ${describeFailure(cause)}`)))
+        Effect.flatMap((labelled) => (labelled.indices.length === 0 ? Effect.logInfo("no labelled task yet: nothing to train on") : train(labelled))),
+        Effect.catchAllCause((cause) => Effect.logInfo(`not retrained: ${describeFailure(cause)}`))
       )
     const loop = Effect.gen(function* () {
       for (let job = yield* next; job !== undefined; job = yield* next) yield* runJob(job)

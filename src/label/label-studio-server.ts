@@ -64,7 +64,6 @@ export interface LabelStudioServerOptions {
   /** Label Studio's URL and key for projects `/setup` has not given them for. */
   readonly labelStudio?: Partial<LabelStudioConnection>
   /** A line per refused request, per retraining (for the terminal). */
-  readonly log?: (line: string) => void
 }
 
 /** The largest bodies read: a setup, a webhook event, a batch of tasks to predict (or, for `/train`, every annotated task). */
@@ -84,7 +83,7 @@ interface Config {
 /** Starts the server for the scope; its URL once it listens. */
 export const startLabelStudioServer = (options: LabelStudioServerOptions): Effect.Effect<{ readonly url: string }, Refused, Scope.Scope> =>
   Effect.gen(function* () {
-    const { model, classes, log } = options
+    const { model, classes } = options
     /** Configs read so far, by their XML (a project's config seldom changes). */
     const configs = new Map<string, Either.Either<Config, LabelStudioError>>()
     const configOf = (xml: string): Effect.Effect<Config, Refused> => {
@@ -108,10 +107,11 @@ export const startLabelStudioServer = (options: LabelStudioServerOptions): Effec
       return known === undefined ? Effect.fail(new Refused({ status: 400, message: "label_config: expected the project's labelling config (or a /setup for the project first)" })) : configOf(known)
     }
     const labelsOf = (tasks: ReadonlyArray<ExportedTask>, { config, match }: Config) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
         const labels = trainingLabels(tasks, config, classes, match)
-        if (labels.skipped.length > 0) log?.(`${labels.skipped.length} annotated task(s) left out of training, the first: ${labels.skipped[0]}`)
-        return labels
+        return labels.skipped.length === 0
+          ? Effect.succeed(labels)
+          : Effect.as(Effect.logInfo(`${labels.skipped.length} annotated task(s) left out of training, the first: ${labels.skipped[0]}`), labels)
       })
 
     const route = (req: IncomingMessage, res: ServerResponse): Effect.Effect<void, Refused> =>
@@ -140,7 +140,7 @@ export const startLabelStudioServer = (options: LabelStudioServerOptions): Effec
           const matched = body.tasks.map(match)
           const failed = matched.flatMap((m) => (Either.isLeft(m) ? [m.left] : []))
           if (failed.length > 0 && failed.length === matched.length) return yield* refuse(failed[0])
-          if (failed.length > 0) log?.(`${failed.length} of ${matched.length} tasks match no item (an empty prediction each), the first: ${failed[0].message}`)
+          if (failed.length > 0) yield* Effect.logInfo(`${failed.length} of ${matched.length} tasks match no item (an empty prediction each), the first: ${failed[0].message}`)
           const current = yield* model.current
           const version = modelVersionName(options.strategy, current.version)
           const n = current.rank.length
@@ -183,7 +183,7 @@ export const startLabelStudioServer = (options: LabelStudioServerOptions): Effec
         return yield* new Refused({ status: 404, message: `no route ${method} ${path}` })
       })
 
-    const url = yield* listenForScope(createServer(answerWith(route, log)), options.host, options.port)
+    const url = yield* listenForScope(createServer(answerWith(route, yield* Effect.runtime<never>())), options.host, options.port)
     return { url }
   })
 
@@ -192,14 +192,13 @@ export interface LabelStudioBackendOptions {
   readonly port: number
   readonly basicAuth?: { readonly user: string; readonly password: string }
   readonly labelStudio?: Partial<LabelStudioConnection>
-  readonly log: (line: string) => void
 }
 
 /** Loads the spec's data to label, opens its model and starts the server for the scope; the server's URL. */
 export const startLabelStudioBackend = (spec: LabelDataSpec, options: LabelStudioBackendOptions): Effect.Effect<{ readonly url: string }, unknown, Backend | Progress | Scope.Scope> =>
   Effect.gen(function* () {
     const data = yield* loadDataToLabel(spec, "deal serve --label-studio")
-    const model = yield* openLabelStudioModel({ pool: data.pool, test: data.test, seed: spec.seed, log: options.log }).pipe(Effect.provide(data.stages))
+    const model = yield* openLabelStudioModel({ pool: data.pool, test: data.test, seed: spec.seed }).pipe(Effect.provide(data.stages))
     const items: PoolItems = { ids: data.ids, ...(data.pool.texts === undefined ? {} : { texts: data.pool.texts }), ...(data.folder === undefined ? {} : { paths: data.folder.paths }) }
     return yield* startLabelStudioServer({
       model,
@@ -210,6 +209,5 @@ export const startLabelStudioBackend = (spec: LabelDataSpec, options: LabelStudi
       port: options.port,
       ...(options.basicAuth === undefined ? {} : { basicAuth: options.basicAuth }),
       ...(options.labelStudio === undefined ? {} : { labelStudio: options.labelStudio }),
-      log: options.log
     })
   })

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from "node:crypto"
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Data, Effect, Either, Exit, Schema, type Scope } from "effect"
+import { Data, Effect, Either, Runtime, Schema, type Scope } from "effect"
 import { formatIssues } from "../run/json-file.js"
 
 /** A request refused: its status (4xx) and a one-line reason (and headers to answer with, such as `WWW-Authenticate`). */
@@ -76,17 +76,18 @@ export const readJsonBody = <A, I>(req: IncomingMessage, schema: Schema.Schema<A
  * (Refused's, else 500) and its one-line reason as text, and is logged.
  */
 export const answerWith =
-  (route: (req: IncomingMessage, res: ServerResponse) => Effect.Effect<void, { readonly message: string }>, log?: (line: string) => void): RequestListener =>
+  (route: (req: IncomingMessage, res: ServerResponse) => Effect.Effect<void, { readonly message: string }>, runtime: Runtime.Runtime<never>): RequestListener =>
   (req, res) =>
-    void Effect.runPromiseExit(route(req, res)).then((exit) => {
-      if (Exit.isSuccess(exit)) return
-      const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-      const status = failure instanceof Refused ? failure.status : 500
-      const message = failure?.message ?? "the server failed"
-      log?.(`refused ${req.method} ${req.url?.split("?")[0]}: ${status} ${message}`)
-      if (res.headersSent) res.destroy()
-      else res.writeHead(status, { ...(failure instanceof Refused ? failure.headers : {}), "content-type": "text/plain; charset=utf-8" }).end(message)
-    })
+    void Runtime.runPromise(runtime)(
+      Effect.catchAllCause(route(req, res), (cause) => {
+        const failure = cause._tag === "Fail" ? cause.error : undefined
+        const status = failure instanceof Refused ? failure.status : 500
+        const message = failure?.message ?? "the server failed"
+        if (res.headersSent) res.destroy()
+        else res.writeHead(status, { ...(failure instanceof Refused ? failure.headers : {}), "content-type": "text/plain; charset=utf-8" }).end(message)
+        return Effect.logInfo(`refused ${req.method} ${req.url?.split("?")[0]}: ${status} ${message}`)
+      })
+    )
 
 /**
  * Listens on `host`:`port` (0: any free port) for the scope, and closes (connections and all)

@@ -34,7 +34,6 @@ export interface LabelServerOptions {
   /** Required of every request when given (`Authorization: Bearer …` or `?token=`). */
   readonly token?: string
   /** A line per refused request, per answer (for the terminal). */
-  readonly log?: (line: string) => void
 }
 
 const Name = Schema.String.pipe(Schema.maxLength(200))
@@ -103,6 +102,6 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
         return yield* new Refused({ status: 404, message: `no route ${method} ${url.pathname}` })
       })
 
-    const url = yield* listenForScope(createServer(answerWith(route, options.log)), options.host, options.port)
+    const url = yield* listenForScope(createServer(answerWith(route, yield* Effect.runtime<never>())), options.host, options.port)
     return { url: `${url}${options.token === undefined ? "" : `?token=${options.token}`}` }
   })

@@ -10,7 +10,7 @@ describe("deal run --dataset_name beyond MNIST", () => {
   it("rejects an unknown dataset with one line listing the names and forms it accepts", async () => {
     const r = await deal("run", "--dataset_name", "cifar")
     expect(r.code).not.toBe(0)
-    expect((r.stdout + r.stderr).trim()).toBe("--dataset_name: 'cifar' is not one of mnist, fashion-mnist, spam, CIFAR10, folder:PATH, csv:PATH, jsonl:PATH")
+    expect((r.stdout + r.stderr).trim()).toBe("--dataset_name: 'cifar' is not one of mnist, fashion-mnist, spam, CIFAR10, folder:PATH, csv:PATH, jsonl:PATH; did you mean 'CIFAR10'?")
   })
 
   it("runs on csv:DIR with --label and --features", async () => {
