@@ -1,48 +1,15 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, Either } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
-import { findBackbone } from "../../src/backbones/catalogue.js"
-import { transformersBackbone } from "../../src/backbones/transformers.js"
-import type { Dataset } from "../../src/data/dataset.js"
 import { lastLine, runDeal } from "../cli/run-deal.js"
-import { makeImageFolder, pattern, tempDir, toCsv } from "../data/fixtures.js"
-import { writeTinyBert, writeTinyVit } from "../fixtures/tiny-onnx.js"
+import { makeImageFolder, toCsv } from "../data/fixtures.js"
+import { emails, tinyBackbones } from "./tiny-backbones.js"
 
-// Every model here is one the tests write (test/fixtures/tiny-onnx.ts): a 1-layer BERT and ViT
-// with hidden size 16 and seeded weights, loaded through transformers.js from a local folder.
+const models = tinyBackbones()
 let root: string
 let bert: string
 let vit: string
-beforeAll(async () => {
-  root = tempDir("deal-backbones-")
-  bert = join(root, "tiny-bert")
-  vit = join(root, "tiny-vit")
-  await writeTinyBert(bert)
-  await writeTinyVit(vit)
-})
-
-const spamWords = ["free", "money", "win", "cash", "prize", "offer", "click", "call", "buy", "cheap"]
-const hamWords = ["meeting", "report", "project", "hello", "team", "review", "notes", "schedule", "budget", "lunch"]
-/** Texts of tiny BERT's words: spam ones from one bag, ham ones from the other, the rest shared. */
-const emails = (n: number) =>
-  Array.from({ length: n }, (_, i) => {
-    const label = i % 2 === 0 ? "spam" : "ham"
-    const bag = label === "spam" ? spamWords : hamWords
-    return { text: `${bag[i % 10]} ${bag[(i * 3 + 1) % 10]} the ${bag[(i * 7 + 2) % 10]} for you ${i % 3 === 0 ? "today" : "now"}`, label }
-  })
-
-const textDataset = (texts: ReadonlyArray<string>): Dataset => ({ name: "t", x: new Float32Array(texts.length), shape: [1], y: new Int32Array(texts.length), classNames: ["a", "b"], texts })
-const imageDataset = (n: number): Dataset => {
-  const size = 8
-  const x = new Float32Array(n * size * size)
-  for (let i = 0; i < n; i++) pattern(i % 3, 3, i, size, 1).forEach((v, k) => (x[i * size * size + k] = v / 255))
-  return { name: "img", x, shape: [size, size, 1], y: new Int32Array(n), classNames: ["a", "b", "c"] }
-}
-const embed = (backbone: Effect.Effect<import("../../src/backbones/backbone.js").Backbone, unknown>, train: Dataset, test: Dataset) =>
-  Effect.runPromise(Effect.flatMap(backbone, (b) => b.embed({ train, test }, () => Effect.void)))
-const row = (x: Float32Array, dim: number, i: number) => Array.from(x.subarray(i * dim, (i + 1) * dim))
-
+beforeAll(() => void ({ root, bert, vit } = models))
 
 const deal = (env: Record<string, string>, ...args: Array<string>) => runDeal(args, { env })
 const resultRows = (dir: string) => readFileSync(join(dir, "results.csv"), "utf8").trim().split("\n").slice(1)
