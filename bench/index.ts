@@ -2,7 +2,8 @@
 // on wasm vs cpu, strategies at pool scale beside numpy, seconds per AL round. `npm run bench -- --quick` times cpu on one batch and
 // skips the AL rounds and PyTorch's rounds; `-- --full` runs the strategy benchmarks at the
 // issue's sizes (N = 100,000 and 1,000,000; tens of minutes); `-- --pytorch` runs only the
-// side-by-side table; `-- --webgpu` adds a Gal CNN epoch on webgpu (any adapter, even llvmpipe).
+// side-by-side table; `-- --webgpu` adds a Gal CNN epoch on webgpu (any adapter, even llvmpipe);
+// `-- --startup` times only the command line's start-up.
 import * as aq from "arquero"
 import { Effect } from "effect"
 import { benchAlRounds } from "./al-round.js"
@@ -10,6 +11,7 @@ import { benchConvKernels } from "./conv-kernels.js"
 import { benchWasmKernels } from "./wasm-kernels.js"
 import { benchFrozenFeatures } from "./frozen-features.js"
 import { benchGalCnnEpoch } from "./gal-cnn-epoch.js"
+import { benchStartUp } from "./start-up.js"
 import { benchStrategies } from "./strategies.js"
 import { benchYoungGeneration } from "./young-generation.js"
 import { benchVersusNumpy } from "./versus-numpy.js"
@@ -23,6 +25,11 @@ const table = (rows: ReadonlyArray<object>) => {
   return aq.from(filled).toMarkdown()
 }
 const quick = process.argv.includes("--quick")
+
+console.log("## Start-up of the command line (median seconds of 7 cold processes; ratio = deal / bare node; goal ≤ 0.5 s)\n")
+console.log(table(benchStartUp()))
+if (process.argv.includes("--startup")) process.exit(0)
+console.log("")
 
 console.log("## deal against PyTorch on the same machine and cores (seconds)\n")
 const versus = await benchVersusPytorch(quick ? { cases: ["epoch", "bald"] } : {})

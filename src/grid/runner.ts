@@ -12,6 +12,7 @@ import type { DataError } from "../data/errors.js"
 import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
 import { budgetFields, specDifferences } from "../run/spec.js"
 import { Progress } from "../runtime/progress.js"
+import { threadReply } from "../runtime/thread-reply.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
 export class GridError extends Data.TaggedError("GridError")<{ readonly message: string }> {}
@@ -113,29 +114,15 @@ export const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void,
  * jobs.
  */
 export const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) => void) =>
-  Effect.async<JobOutcome, JobFailure>((resume) => {
-    const detach = () => {
-      worker.off("message", onMessage)
-      worker.off("error", onError)
-      worker.off("exit", onExit)
+  threadReply(worker, {
+    name: "the worker",
+    failure: (message) => new JobFailure({ message }),
+    ask: () => worker.postMessage(job),
+    reply: (m: WorkerMessage) => {
+      if (m.id !== job.id) return undefined
+      if (m.type === "round") return void onRound(m.round)
+      return m.type === "done" ? Effect.succeed(m.outcome) : Effect.fail(new JobFailure({ message: m.message }))
     }
-    const end = (outcome: Effect.Effect<JobOutcome, JobFailure>) => {
-      detach()
-      resume(outcome)
-    }
-    const onMessage = (m: WorkerMessage) => {
-      if (m.id !== job.id) return
-      if (m.type === "round") onRound(m.round)
-      else if (m.type === "done") end(Effect.succeed(m.outcome))
-      else end(Effect.fail(new JobFailure({ message: m.message })))
-    }
-    const onError = (e: Error) => end(Effect.fail(new JobFailure({ message: `the worker crashed: ${e.message}` })))
-    const onExit = (code: number) => end(Effect.fail(new JobFailure({ message: `the worker exited (code ${code})` })))
-    worker.on("message", onMessage)
-    worker.on("error", onError)
-    worker.on("exit", onExit)
-    worker.postMessage(job)
-    return Effect.sync(detach)
   })
 
 /**

@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads"
 import { Effect, type Scope } from "effect"
 import type { LabelSpec } from "../run/label-spec.js"
 import type { BackendName } from "../runtime/backend.js"
+import { threadReply } from "../runtime/thread-reply.js"
 import { type Retrained, RetrainError, type Retrainer, type RetrainInput } from "./retrainer.js"
 
 export interface RetrainWorkerData {
@@ -44,29 +45,16 @@ export const threadRetrainer = (entry: URL, data: RetrainWorkerData): Effect.Eff
       (w) => Effect.promise(() => w.terminate())
     )
     /** Asks (once listening), then waits for the thread's message that `accept` takes; a crash, an exit or a failure of `id` fails it. */
-    const answer = <A>(id: number, accept: (m: RetrainMessage) => A | undefined, ask: () => void = () => {}) =>
-      Effect.async<A, RetrainError>((resume) => {
-        const detach = () => {
-          worker.off("message", onMessage)
-          worker.off("error", onError)
-          worker.off("exit", onExit)
-        }
-        const end = (result: Effect.Effect<A, RetrainError>) => {
-          detach()
-          resume(result)
-        }
-        const onMessage = (m: RetrainMessage) => {
-          if (m.type === "failed" && (m.id === id || m.id === -1)) return end(Effect.fail(new RetrainError({ message: m.message })))
+    const answer = <A>(id: number, accept: (m: RetrainMessage) => A | undefined, ask?: () => void) =>
+      threadReply(worker, {
+        name: "the training thread",
+        failure: (message) => new RetrainError({ message }),
+        ...(ask === undefined ? {} : { ask }),
+        reply: (m: RetrainMessage) => {
+          if (m.type === "failed" && (m.id === id || m.id === -1)) return Effect.fail(new RetrainError({ message: m.message }))
           const accepted = accept(m)
-          if (accepted !== undefined) end(Effect.succeed(accepted))
+          return accepted === undefined ? undefined : Effect.succeed(accepted)
         }
-        const onError = (e: Error) => end(Effect.fail(new RetrainError({ message: `the training thread crashed: ${e.message}` })))
-        const onExit = (code: number) => end(Effect.fail(new RetrainError({ message: `the training thread exited (code ${code})` })))
-        worker.on("message", onMessage)
-        worker.on("error", onError)
-        worker.on("exit", onExit)
-        ask()
-        return Effect.sync(detach)
       })
     yield* answer(-1, (m) => (m.type === "ready" ? true : undefined))
     let next = 0

@@ -1,0 +1,31 @@
+// Start-up: how long `deal --version` and `deal strategies` take from a cold process, against a
+// bare `node -e ""` on the same machine (the floor any Node command line starts from). The goal
+// is at most 0.5 s each.
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const bin = fileURLToPath(new URL("../../bin/deal.js", import.meta.url))
+
+/** The median wall-clock seconds of `node ARGS` over `runs` runs (after one warm-up). */
+const medianSeconds = (args: ReadonlyArray<string>, runs: number): number => {
+  const times: Array<number> = []
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now()
+    const r = spawnSync(process.execPath, args, { stdio: "ignore" })
+    if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}`)
+    if (i > 0) times.push((performance.now() - started) / 1000)
+  }
+  times.sort((a, b) => a - b)
+  return times[times.length >> 1]
+}
+
+export const benchStartUp = (runs = 7) => {
+  const node = medianSeconds(["-e", ""], runs)
+  return [
+    { command: "node -e \"\" (the floor)", seconds: node.toFixed(3), ratio: "1.0" },
+    ...[["--version"], ["strategies"]].map((args) => {
+      const s = medianSeconds([bin, ...args], runs)
+      return { command: `deal ${args.join(" ")}`, seconds: s.toFixed(3), ratio: (s / node).toFixed(1) }
+    })
+  ]
+}
