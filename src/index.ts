@@ -114,6 +114,7 @@ export { appendLabeled, emptyLabeledSet, labeledSet, labelOf, type LabeledSet } 
 // run: the run record
 export { activeLearning, type ActiveLearningConfig, type StageLayers } from "./run/active-learning.js"
 export { runExperiment, runResolved, type ExperimentOptions, type ExperimentError } from "./run/experiment.js"
+export { defaultStages, defaultStagesLayer, prepareRun, type PreparedRun, type PrepareOptions, type PrepareError, type StageConfig } from "./run/prepare.js"
 export {
   ExperimentSpec, SpecError, Seed, decodeSpec, encodeSpec, resolveSpec, budgetFields, specDifferences,
   type ExperimentSpecInput, type ResolvedExperiment

@@ -67,8 +67,8 @@ describe("a labelling session: people answer, models retrain in the background",
           yield* session.answer({ request: `q${answered}`, item: item.id, answer: { label: pool.classNames[truth[item.index]] }, annotator: "sim" })
           answered++
         }
-        // the simulated person is slower than training: a pause between batches
-        yield* Effect.sleep("150 millis")
+        // the simulated person is slower than training: the next batch once every model due has trained
+        yield* session.settled
       }
       yield* session.settled
       const status = yield* session.status
