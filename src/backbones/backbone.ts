@@ -1,4 +1,5 @@
-import { Data, type Effect } from "effect"
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
 import type { Dataset } from "../data/dataset.js"
 
 /** A backbone that cannot be found, loaded or run: names the backbone and what to do. */

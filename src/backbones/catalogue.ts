@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DataKind } from "../data/dataset.js"
 import { type Backbone, BackboneError } from "./backbone.js"
 import { transformersBackbone } from "./transformers.js"

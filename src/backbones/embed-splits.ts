@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Dataset, DatasetSplits } from "../data/dataset.js"
 import { Progress } from "../runtime/progress.js"
 import type { Backbone, BackboneError } from "./backbone.js"

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { readCacheFile, writeCacheFile } from "../data/binary-cache.js"
 import type { Dataset } from "../data/dataset.js"
 import type { Backbone, BackboneError, OnProgress } from "./backbone.js"

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Dataset } from "../data/dataset.js"
 import { type Backbone, BackboneError, type OnProgress } from "./backbone.js"
 import { defaultCacheDir } from "./embedding-cache.js"

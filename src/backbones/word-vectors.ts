@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { tokenize } from "../data/text.js"
 import { type Backbone, BackboneError } from "./backbone.js"
 

@@ -1,5 +1,5 @@
 /** The tfjs backend flags, shared by every command that computes. */
-import type { Option } from "effect"
+import type * as Option from "effect/Option"
 import { Backend, type BackendPreference, backendPreferences } from "../runtime/backend.js"
 import { choiceFlag, integerFlag } from "./flags.js"
 

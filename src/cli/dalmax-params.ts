@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises"
 import { normalize } from "node:path"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { dalmaxCifarFolder, parseDatasetName } from "../data/catalogue.js"
 import { DataError } from "../data/errors.js"
 import { formatIssues } from "../run/json-file.js"

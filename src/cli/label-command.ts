@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto"
 import { Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { startLabelRun } from "../label/label-run.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type LabelSpec, readLabelSpec } from "../run/label-spec.js"
 import { integerFlag, textFlag } from "./flags.js"
 import { labelExportCommand } from "./label-export-command.js"
@@ -25,6 +26,7 @@ export const labelCommand = Command.make("label", labelFlags, (o) =>
       : { ...(yield* labelDataSpec(o, "folder:data/pets or jsonl:mail.jsonl (or --resume DIR)")), retrainEvery: o.retrainEvery }
     const host = o.host
     const token = Option.getOrElse(o.token, () => (loopback(host) ? undefined : randomBytes(16).toString("hex")))
+    const { startLabelRun } = yield* Effect.promise(() => import("../label/label-run.js"))
     const { url } = yield* startLabelRun(spec, {
       dir,
       resume: Option.isSome(o.resume),

@@ -1,10 +1,9 @@
 import { join } from "node:path"
 import { Args, Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { exportRows, formatExport } from "../label/export.js"
-import { readLabelsLog } from "../run/labels-log.js"
-import { runFile } from "../run/run-files.js"
-import { writeFileAtomic } from "../runtime/atomic-write.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { runFile } from "../run/run-file-names.js"
 import { choiceFlag, textFlag } from "./flags.js"
 
 /** `deal label export DIR`: people's answers as CSV or JSONL. */
@@ -19,6 +18,9 @@ export const labelExportCommand = Command.make(
   labelExportFlags,
   (o) =>
     Effect.gen(function* () {
+      const [{ exportRows, formatExport }, { readLabelsLog }, { writeFileAtomic }] = yield* Effect.promise(() =>
+        Promise.all([import("../label/export.js"), import("../run/labels-log.js"), import("../runtime/atomic-write.js")])
+      )
       const { entries } = yield* readLabelsLog(join(o.dir, runFile.labels))
       const text = formatExport(exportRows(entries), o.format)
       if (Option.isSome(o.out)) yield* writeFileAtomic(o.out.value, text)

@@ -1,4 +1,7 @@
-import { FiberRef, HashSet, Layer, Logger } from "effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 
 /**
  * How the command line shows what library code logs (`Effect.logInfo`, `Effect.logWarning`):

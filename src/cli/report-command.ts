@@ -1,7 +1,8 @@
 import { Args, Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { gridReport } from "../grid/report.js"
-import { SpecError } from "../run/experiment.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { SpecError } from "../run/spec.js"
 import { parseDecimal } from "../runtime/decimal.js"
 import { booleanFlag, commaList, textFlag } from "./flags.js"
 
@@ -23,6 +24,7 @@ const parseTargets = (text: string) => {
 export const reportCommand = Command.make("report", options, (o) =>
   Effect.gen(function* () {
     const targets = Option.isSome(o.targets) ? yield* parseTargets(o.targets.value) : undefined
+    const { gridReport } = yield* Effect.promise(() => import("../grid/report.js"))
     const report = yield* gridReport(o.dir, {
       ...(o.stopping ? { stopping: true } : {}),
       targets

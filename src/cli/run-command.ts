@@ -1,10 +1,12 @@
 import { join } from "node:path"
 import { Command } from "@effect/cli"
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type { RoundResult, RunEvent } from "../loop/events.js"
-import { runResolved } from "../run/experiment.js"
-import { resumeExperiment } from "../run/resume.js"
-import { resultsTable, runFile, type StopRecord } from "../run/run-files.js"
+import { runFile } from "../run/run-file-names.js"
+import type { StopRecord } from "../run/run-files.js"
 import { resolveSpec, SpecError } from "../run/spec.js"
 import { Backend } from "../runtime/backend.js"
 import { Progress } from "../runtime/progress.js"
@@ -39,11 +41,13 @@ const givenSpec = (o: Command.Command.ParseConfig<typeof options>) => {
 
 
 const printSummary = (rounds: ReadonlyArray<RoundResult>, stop: string, out: string) =>
-  Effect.all([
-    Console.log(resultsTable(rounds).toMarkdown({ format: { round: String, labeled: String } })),
-    Console.log(stop),
-    Console.log(`results: ${join(out, runFile.resultsCsv)}`)
-  ])
+  Effect.flatMap(Effect.promise(() => import("../run/run-files.js")), ({ resultsTable }) =>
+    Effect.all([
+      Console.log(resultsTable(rounds).toMarkdown({ format: { round: String, labeled: String } })),
+      Console.log(stop),
+      Console.log(`results: ${join(out, runFile.resultsCsv)}`)
+    ])
+  )
 
 const stopLine = (stop: StopRecord) => `stopped by ${stop.criterion} after round ${stop.round} (${stop.labeled} labels): ${stop.reason}`
 
@@ -73,6 +77,7 @@ export const runCommand = Command.make("run", options, (o) =>
     const tracker = roundTracker()
     if (Option.isSome(o.resume)) {
       const dir = o.resume.value
+      const { resumeExperiment } = yield* Effect.promise(() => import("../run/resume.js"))
       const outcome = yield* resumeExperiment(dir, given, { reporter: tracker.reporter, allowBackendChange: o.allowBackendChange }).pipe(
         Effect.onInterrupt(() => tracker.interrupted(dir))
       )
@@ -89,6 +94,7 @@ export const runCommand = Command.make("run", options, (o) =>
     // folder:/data/cats → folder-cats: a dataset path never makes nested run folders
     const slug = dataset.replace(/^(\w+):(.*?)[\\/]*$/, (_, f: string, p: string) => `${f}-${p.split(/[\\/]/).pop()}`)
     const out = Option.getOrElse(o.out, () => join(Option.getOrElse(o.dirResults, () => "runs"), `${slug}-${strategy}-seed${seed}`))
+    const { runResolved } = yield* Effect.promise(() => import("../run/experiment.js"))
     const { stop, rounds } = yield* runResolved(resolved, { out, reporter: tracker.reporter }).pipe(Effect.onInterrupt(() => tracker.interrupted(out)))
     yield* printSummary(rounds, stopLine(stop), out)
   }).pipe(

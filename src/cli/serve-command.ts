@@ -1,6 +1,7 @@
 import { Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { startLabelStudioBackend } from "../label/label-studio-server.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { SpecError } from "../run/spec.js"
 import { booleanFlag, textFlag } from "./flags.js"
 import { labelDataFlags, labelDataSpec, loopback, serveUntilStopped, serverFlags } from "./server-flags.js"
@@ -25,6 +26,7 @@ export const serveCommand = Command.make("serve", serveFlags, (o) =>
     }
     const spec = yield* labelDataSpec(o, "the data imported into Label Studio: jsonl:mail.jsonl or folder:data/pets")
     const env = (name: string) => (process.env[name] ?? "") === "" ? {} : { [name === "LABEL_STUDIO_URL" ? "url" : "token"]: process.env[name]! }
+    const { startLabelStudioBackend } = yield* Effect.promise(() => import("../label/label-studio-server.js"))
     const { url } = yield* startLabelStudioBackend(spec, {
       host,
       port: o.port,

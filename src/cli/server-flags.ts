@@ -3,7 +3,11 @@
  * models learn (the same data, model and strategy flags as `deal run`, and the classes), the tfjs
  * backend, and the address to listen on.
  */
-import { Console, Effect, Layer, Schema, type Scope } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { type LabelDataSpec, LabelDataSpec as LabelDataSpecSchema } from "../run/label-spec.js"
 import { SpecError } from "../run/spec.js"
 import { formatIssues } from "../run/json-file.js"

@@ -1,8 +1,8 @@
 import { Args, Command } from "@effect/cli"
 import { join } from "node:path"
-import { Console, Effect } from "effect"
-import { runFile } from "../run/run-files.js"
-import { stopAnalysis, stoppingTable } from "../run/stop-analysis.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { runFile } from "../run/run-file-names.js"
 import { defaultCostWeights } from "../stopping/analysis.js"
 import { givenFields, listFlag, numberFlag } from "./flags.js"
 
@@ -17,6 +17,7 @@ export const options = {
 /** `deal stop-analysis RUN_DIR`: where each stopping criterion would have stopped the run. */
 export const stopAnalysisCommand = Command.make("stop-analysis", options, (o) =>
   Effect.gen(function* () {
+    const { stopAnalysis, stoppingTable } = yield* Effect.promise(() => import("../run/stop-analysis.js"))
     const points = yield* stopAnalysis(o.runDir, {
       weights: { futurePredictions: o.futurePredictions, misclassificationCost: o.misclassificationCost, labelCost: o.labelCost },
       ...givenFields({ criteria: o.criteria })

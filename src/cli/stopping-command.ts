@@ -1,5 +1,5 @@
 import { Command } from "@effect/cli"
-import { Console } from "effect"
+import * as Console from "effect/Console"
 import { poolExhausted } from "../stopping/budget.js"
 import { stoppingCatalogue } from "../stopping/catalogue.js"
 

@@ -1,5 +1,5 @@
 import { Command } from "@effect/cli"
-import { Console } from "effect"
+import * as Console from "effect/Console"
 import { strategyCatalogue } from "../strategies/catalogue.js"
 
 /** `deal strategies`: every strategy with its rule, aliases and citation. */

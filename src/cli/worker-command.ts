@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
 import { Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { parseQueueUrl } from "../grid/queue.js"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { backendFlags } from "./backend-flags.js"
 import { integerFlag, requiredTextFlag, textFlag } from "./flags.js"
 import { lineLogger } from "./line-logger.js"
@@ -24,6 +25,7 @@ export const options = {
 /** `deal worker --queue URL`: takes grid cells from a Redis queue until stopped. */
 export const workerCommand = Command.make("worker", options, (o) =>
   Effect.gen(function* () {
+    const { parseQueueUrl } = yield* Effect.promise(() => import("../grid/queue.js"))
     const url = yield* parseQueueUrl(o.queue)
     const { serveQueue } = yield* Effect.promise(() => import("../grid/queue-worker.js"))
     yield* serveQueue({

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DataKind, DatasetSplits } from "./dataset.js"
 import { DataConfigError, DataError } from "./errors.js"
 import { loadFashionMnist } from "./fashion-mnist.js"

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { tensorByteLimit } from "../runtime/batch-size.js"
 import { DataError } from "./errors.js"
 

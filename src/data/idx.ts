@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DataError } from "./errors.js"
 
 /** An IDX array (LeCun's MNIST format): its dimensions and its values as a typed array. */

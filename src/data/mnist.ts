@@ -1,7 +1,7 @@
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import * as tf from "@tensorflow/tfjs-core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Dataset, type DatasetSplits, requireTwoClasses } from "./dataset.js"
 import { DataError, failData as fail } from "./errors.js"
 import { type IdxArray, readIdx } from "./idx.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { SkippedItem } from "./dataset.js"
 
 /** Options a dataset loader may use; each loader reads the ones that concern it. */

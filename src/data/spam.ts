@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { RandomStream } from "../runtime/random.js"
 import type { DatasetSplits } from "./dataset.js"
 import { DataError } from "./errors.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { RandomStream } from "../runtime/random.js"
 import { type Dataset, size, take } from "./dataset.js"
 import { DataConfigError } from "./errors.js"

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from "node:fs/promises"
 import { basename, join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { RandomStream } from "../runtime/random.js"
 import { type Dataset, type DatasetSplits, requireTwoClasses, type SkippedItem } from "./dataset.js"
 import { DataError, failData as fail } from "./errors.js"

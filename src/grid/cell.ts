@@ -1,6 +1,7 @@
 import { hostname } from "node:os"
 import { resolve } from "node:path"
-import { Cause, Effect } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
 import { clearCellFailure, gridPath, type ResolvedGrid, writeCellFailure } from "../run/grid-file.js"
 import { describeFailure, type JobRound, runGridJob } from "./job.js"
 import { GridError, recordGrid } from "./runner.js"

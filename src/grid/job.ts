@@ -1,4 +1,5 @@
-import { Cause, Effect } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
 import type { RoundResult } from "../loop/events.js"
 import { RunEvent, type RunReporter } from "../loop/events.js"
 import { runExperiment } from "../run/experiment.js"

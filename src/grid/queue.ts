@@ -7,7 +7,9 @@
 import { createHash } from "node:crypto"
 import { hostname } from "node:os"
 import type { Queue } from "bullmq"
-import { Duration, Effect, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { GridRun, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"
 

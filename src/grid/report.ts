@@ -1,6 +1,6 @@
 import { join } from "node:path"
 import * as aq from "arquero"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { TopLevelSpec } from "vega-lite"
 import type { DataError } from "../data/errors.js"
 import { writeFileAtomic } from "../runtime/atomic-write.js"

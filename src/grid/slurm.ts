@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { writeFileAtomic } from "../runtime/atomic-write.js"
 import { gridFile, gridPath, type GridResources, type ResolvedGrid } from "../run/grid-file.js"
 import { GridError } from "./runner.js"

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises"
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { DataError } from "../data/errors.js"
 import { modelCatalogue, modelNames } from "../models/catalogue.js"
 import { findStrategy, strategyNames } from "../strategies/catalogue.js"

@@ -1,4 +1,5 @@
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import { type GridRun, gridPath, readCellFailure, readGridFile } from "../run/grid-file.js"
 import { lockHolder } from "../run/lock.js"
 import { runProgress } from "../run/run-files.js"

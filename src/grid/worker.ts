@@ -4,7 +4,10 @@
  * outcome back (`WorkerMessage`). Started by `runGrid` from the compiled `dist/`.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import { Effect, Exit, Layer, ManagedRuntime } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { Backend } from "../runtime/backend.js"
 import { describeFailure, type GridJob, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
 import { Progress } from "../runtime/progress.js"

@@ -6,7 +6,8 @@
  */
 import { realpath } from "node:fs/promises"
 import { extname, sep } from "node:path"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 
 /** Why a file is not sent: no such item, or its file lies outside the dataset. */
 export class FileRefused extends Data.TaggedError("FileRefused")<{ readonly status: 403 | 404; readonly message: string }> {}

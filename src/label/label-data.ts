@@ -5,7 +5,8 @@
  * Trainer, Evaluator and Querier built for it, seeded by the spec.
  */
 import { relative, sep } from "node:path"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { parseDatasetName } from "../data/catalogue.js"
 import type { Dataset } from "../data/dataset.js"
 import type { Evaluator, Observer, Querier, Trainer } from "../loop/stages.js"

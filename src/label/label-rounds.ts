@@ -4,7 +4,7 @@
  * an ordinary run that `deal report` and `deal stop-analysis` read. Used by the worker thread
  * (`retrain-worker.ts`), and in the server's thread where there is no compiled worker.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { LabelSpec } from "../run/label-spec.js"
 import { completedRounds } from "../run/resume.js"
 import { runDirectoryReporter } from "../run/run-directory.js"

@@ -7,7 +7,9 @@
  * backbone when one is given, the session built from the loop's stages, and the server started;
  * the run holds the directory's lock until it stops, so one server writes a run at a time.
  */
-import { Effect, Either, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import { featureSize } from "../data/dataset.js"
 import type { Progress } from "../runtime/progress.js"
 import { type LabelSpec, readLabelSpec, writeLabelSpec } from "../run/label-spec.js"

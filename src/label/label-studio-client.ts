@@ -4,7 +4,9 @@
  * and the key are the ones `/setup` gave (`hostname`, `access_token`), or `LABEL_STUDIO_URL` and
  * `LABEL_STUDIO_API_KEY`, as the Python ML backend reads them.
  */
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { formatIssues } from "../run/json-file.js"
 import { type ExportedTask, ExportedTasks, LabelStudioError } from "./label-studio.js"
 

@@ -10,7 +10,8 @@
  *
  * Built from the loop's own stages (Trainer, Evaluator, Querier), so any stage can be replaced.
  */
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { Dataset } from "../data/dataset.js"
 import type { LabeledSet } from "../data/labeled-set.js"
 import { poolFromLabeled } from "../data/pool.js"

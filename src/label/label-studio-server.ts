@@ -23,7 +23,9 @@
  * BASIC_AUTH_USER and BASIC_AUTH_PASS; a refused request gets a 4xx and one line.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { Effect, Either, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import type { Progress } from "../runtime/progress.js"
 import type { Backend } from "../runtime/backend.js"
 import { type LabelDataSpec, loadDataToLabel } from "./label-data.js"

@@ -9,7 +9,9 @@
  * and Label Studio's `ml/api_connector.py` calls: every body may carry fields deal does not read
  * (a project's full serialization, a task's counters), so every struct here is open.
  */
-import { Data, Either, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type { LabeledSet } from "../data/labeled-set.js"
 
 /** A request or a labelling config deal cannot serve; the server answers it with a 4xx and this line. */

@@ -8,7 +8,12 @@
 import { timingSafeEqual } from "node:crypto"
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Data, Effect, Either, Runtime, Schema, type Scope } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { formatIssues } from "../run/json-file.js"
 
 /** A request refused: its status (4xx) and a one-line reason (and headers to answer with, such as `WWW-Authenticate`). */

@@ -5,7 +5,11 @@
  * (`RetrainMessage`). Started by `retrain-thread.ts` from the compiled `dist/`.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import { Effect, Exit, Layer, ManagedRuntime, Runtime } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Runtime from "effect/Runtime"
 import { Progress } from "../runtime/progress.js"
 import { describeFailure } from "../runtime/failure.js"
 import { Backend } from "../runtime/backend.js"

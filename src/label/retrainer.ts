@@ -5,7 +5,9 @@
  * Evaluator, Observer, Querier) in this thread; `retrain-thread.ts` does the same in a worker
  * thread, so that the server's thread answers people while models train.
  */
-import { Context, Data, Effect } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type { Dataset } from "../data/dataset.js"
 import type { LabeledSet } from "../data/labeled-set.js"
 import { poolFromLabeled } from "../data/pool.js"

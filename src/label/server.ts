@@ -15,7 +15,9 @@
  */
 import { createReadStream } from "node:fs"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { Effect, Schema, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { itemFile } from "./dataset-files.js"
 import { labelPage } from "./page.js"
 import { answerWith, hasToken, listenForScope, readJsonBody, Refused } from "./requests.js"

@@ -12,7 +12,9 @@
  * with its results row and the observation the stopping criteria fold over; the session says
  * which of them would stop here.
  */
-import { Cause, Effect, type Scope } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { Dataset } from "../data/dataset.js"
 import type { LabeledSet } from "../data/labeled-set.js"
 import type { RoundResult } from "../loop/events.js"

@@ -1,4 +1,6 @@
-import { Context, Data, Effect } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type { LabeledSet } from "../data/labeled-set.js"
 import type { WriteError } from "../runtime/atomic-write.js"
 import type * as tfl from "@tensorflow/tfjs-layers"

@@ -3,7 +3,7 @@
  * labels, as the papers simulate a seed set chosen on purpose), or a label-free cold start from
  * the features (`typiclust`, `probcover`, `kmeans`). Draws from the stream it is given.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Dataset, featureSize, numClasses, size } from "../data/dataset.js"
 import type { DataConfigError } from "../data/errors.js"
 import { checkInitialSize, type InitialSelection, initialIndices } from "../data/split.js"

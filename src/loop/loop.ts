@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DatasetSplits } from "../data/dataset.js"
 import { size } from "../data/dataset.js"
 import { DataConfigError } from "../data/errors.js"

@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { numClasses } from "../data/dataset.js"
 import { summarizeProbabilities } from "../models/metrics.js"
 import { predictProbabilities } from "../models/predict.js"

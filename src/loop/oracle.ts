@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { Dataset } from "../data/dataset.js"
 import { Oracle, OracleError } from "./stages.js"
 

@@ -2,7 +2,8 @@
  * Continuing a run after its last complete round: what the loop needs to pick up, and the one
  * rule a resumed budget must keep (a run can only go on, never be cut short after the fact).
  */
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type { LabeledSet } from "../data/labeled-set.js"
 import { foldStopping, type Observation, type QueriedObservation, type StoppingCriterion } from "../stopping/criterion.js"
 import type { RoundResult } from "./events.js"

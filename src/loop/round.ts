@@ -7,7 +7,7 @@
  * person later) and where the events go. The round's model and tensors live in its scope and
  * are freed with it.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Dataset, numClasses, size } from "../data/dataset.js"
 import { type LabeledSet, labelOf } from "../data/labeled-set.js"
 import { type Pool, unlabeledCount } from "../data/pool.js"

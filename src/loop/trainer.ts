@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { numClasses } from "../data/dataset.js"
 import type { ModelFactory } from "../models/model-factory.js"
 import { reseedDropout } from "../models/seeded-dropout.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DataError } from "../data/errors.js"
 import { dalmaxCifar } from "./dalmax-cifar.js"
 import { galCnn, galCnnKeras } from "./gal-cnn.js"

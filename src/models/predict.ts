@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import type * as tfl from "@tensorflow/tfjs-layers"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { forwardBatchSize } from "../runtime/batch-size.js"
 import { type Dataset, featuresTensor, numClasses } from "../data/dataset.js"
 

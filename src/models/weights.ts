@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import * as tf from "@tensorflow/tfjs-core"
 import * as tfl from "@tensorflow/tfjs-layers"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DataError } from "../data/errors.js"
 
 /** A model's topology and weights in tfjs's own format, held in memory. */

@@ -6,7 +6,7 @@
  * Text is plain apart from `code` spans. Markdown gets text as it is (only `|` in table cells is
  * escaped); HTML gets every `&`, `<`, `>` and `"` escaped.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A piece of running text: plain text, or a `code` span. */
 export type Inline = string | { readonly code: string }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { WriteError } from "../runtime/atomic-write.js"
 
 /**

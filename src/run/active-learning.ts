@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { DatasetSplits } from "../data/dataset.js"
 import type { DataConfigError } from "../data/errors.js"
 import type { InitialSelection } from "../data/split.js"

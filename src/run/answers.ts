@@ -7,7 +7,7 @@
  * latest of the tied labels. Every answer is kept (two annotators who disagree are both in the
  * log and in the export); a skip or a "not sure" is no label and takes the item out of the queue.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** One answer about an item: a class, a skip, or "not sure". */
 export const Answer = Schema.Union(

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { RunSummary } from "../loop/events.js"
 import type { ResumeError } from "../loop/resume.js"
 import type { OracleError } from "../loop/stages.js"

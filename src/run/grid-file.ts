@@ -1,6 +1,7 @@
 import { access, rm } from "node:fs/promises"
 import { basename, join, resolve } from "node:path"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { DataError } from "../data/errors.js"
 import type { WriteError } from "../runtime/atomic-write.js"
 import { readJsonFile, writeJsonFile } from "./json-file.js"

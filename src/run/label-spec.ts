@@ -1,9 +1,10 @@
 import { join } from "node:path"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { DataError } from "../data/errors.js"
 import type { WriteError } from "../runtime/atomic-write.js"
 import { readJsonFile, writeJsonFile } from "./json-file.js"
-import { runFile } from "./run-files.js"
+import { runFile } from "./run-file-names.js"
 import { ExperimentSpec } from "./spec.js"
 
 /** The fields of an experiment spec a labelling run takes: what to label, the model and its training, the strategy, the seed. */

@@ -1,7 +1,11 @@
 import { mkdir, open, readdir, readFile, rm, rmdir } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join, resolve } from "node:path"
-import { Data, Effect, FiberRef, Schema, type Scope } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { runFile } from "./run-files.js"
 
 /** Another live process writes the directory, or it cannot be locked at all (read-only, …). */

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Observation, QueriedObservation } from "../stopping/criterion.js"
 
 /** A typed array as little-endian base64 (compact, exact). */

@@ -5,7 +5,8 @@
  * the default stage Layers built from them. Every check that can refuse the spec runs before
  * anything is decoded or written.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { BackboneError } from "../backbones/backbone.js"
 import { findBackbone } from "../backbones/catalogue.js"
 import { embedSplits } from "../backbones/embed-splits.js"

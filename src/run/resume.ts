@@ -1,5 +1,6 @@
 import { join } from "node:path"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import { DataError } from "../data/errors.js"
 import type { RunReporter, RunSummary } from "../loop/events.js"
 import { replayStopping, ResumeError } from "../loop/resume.js"

@@ -1,4 +1,5 @@
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { Dataset } from "../data/dataset.js"
 import type { RunReporter } from "../loop/events.js"
 import { modelArtifacts } from "../models/weights.js"

@@ -1,7 +1,9 @@
 import { access } from "node:fs/promises"
 import { join } from "node:path"
 import * as aq from "arquero"
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type { Dataset } from "../data/dataset.js"
 import { DataError } from "../data/errors.js"
 import { type LabeledSet, labeledSet } from "../data/labeled-set.js"
@@ -13,6 +15,7 @@ import type { Observation, QueriedObservation } from "../stopping/criterion.js"
 import { decodeObservation, decodeQueried, EncodedObservation, EncodedQueried, encodeObservation, encodeQueried, Metric } from "./observation-codec.js"
 import { formatIssues, readJsonFile, readText, writeJsonFile } from "./json-file.js"
 import { ExperimentSpec } from "./spec.js"
+import { runFile } from "./run-file-names.js"
 
 /**
  * The run directory's format: every file of a run, its Schema and its one reader and writer.
@@ -33,21 +36,7 @@ import { ExperimentSpec } from "./spec.js"
  * | `.lock` | while a process writes | the writer's pid and host |
  * | `stopping.csv`, `stopping.svg` | by `deal stop-analysis` | where each stopping criterion stops |
  */
-export const runFile = {
-  spec: "spec.json",
-  results: "results.json",
-  resultsCsv: "results.csv",
-  timings: "timings.csv",
-  observations: "observations.jsonl",
-  predictions: "predictions.csv",
-  checkpoint: "checkpoint.json",
-  labels: "labels.jsonl",
-  labelSpec: "label.json",
-  lock: ".lock",
-  /** Written by `deal stop-analysis`. */
-  stoppingCsv: "stopping.csv",
-  stoppingSvg: "stopping.svg"
-} as const
+export { runFile }
 
 export const modelDir = (round: number): string => join("models", `round-${String(round).padStart(4, "0")}`)
 

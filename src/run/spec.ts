@@ -1,4 +1,7 @@
-import { Data, Effect, Either, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { datasetDefaultModel } from "../data/catalogue.js"
 import type { DataKind } from "../data/dataset.js"
 import { defaultMcSamples } from "../loop/querier.js"

@@ -1,6 +1,7 @@
 import { basename, join, resolve } from "node:path"
 import * as aq from "arquero"
-import { Effect, Either } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { DataError } from "../data/errors.js"
 import { writeFileAtomic } from "../runtime/atomic-write.js"
 import type { WriteError } from "../runtime/atomic-write.js"

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto"
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 
 /** A file or folder that could not be written (or removed). */
 export class WriteError extends Data.TaggedError("WriteError")<{ readonly file: string; readonly message: string }> {}

@@ -1,4 +1,4 @@
-import { Cause } from "effect"
+import * as Cause from "effect/Cause"
 
 /**
  * A failure as one line: `Tag: where: message`, as the CLI prints it (where: the file, or the

@@ -1,4 +1,6 @@
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /** Progress of long work (training epochs, scoring batches), shown to a person. */
 export class Progress extends Context.Tag("deal/Progress")<

@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs-core"
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 
 /** Anything with a `dispose` (tensors, layers models, optimizers). */
 export interface Disposable {

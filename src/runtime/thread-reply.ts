@@ -5,7 +5,7 @@
  * interrupted, since a thread serves many requests.
  */
 import type { Worker } from "node:worker_threads"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 export const threadReply = <M, A, E>(
   worker: Worker,

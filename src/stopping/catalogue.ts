@@ -1,4 +1,5 @@
-import { Data, Either } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 import { parseDecimal } from "../runtime/decimal.js"
 import { maxLabels, maxRounds, maxSeconds, targetAccuracy } from "./budget.js"
 import { changingConfidence } from "./changing-confidence.js"
