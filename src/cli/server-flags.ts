@@ -34,7 +34,7 @@ export const serverFlags = (port: number, hostNote: string) => ({
 })
 
 /** The spec the flags give; `example` shows a --dataset_name when there is none. */
-export const labelDataSpec = (o: Parameters<typeof givenFields<Record<keyof typeof labelDataFlags, unknown>>>[0], example: string): Effect.Effect<LabelDataSpec, SpecError> => {
+export const labelDataSpec = (o: Readonly<Record<keyof typeof labelDataFlags, unknown>>, example: string): Effect.Effect<LabelDataSpec, SpecError> => {
   const { backend: _backend, threads: _threads, ...given } = givenFields(o)
   return given.dataset === undefined
     ? Effect.fail(new SpecError({ message: `--dataset_name: expected the data to label, e.g. ${example}` }))
