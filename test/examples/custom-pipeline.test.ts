@@ -20,9 +20,9 @@ describe("examples/custom-pipeline.ts", () => {
   )
 })
 
-describe("README", () => {
+describe("docs/library.md", () => {
   it("quotes examples/custom-pipeline.ts as it is", () => {
-    const readme = readFileSync("README.md", "utf8")
+    const readme = readFileSync("docs/library.md", "utf8")
     expect(readme).toContain(readFileSync("examples/custom-pipeline.ts", "utf8").trimEnd())
   })
 })

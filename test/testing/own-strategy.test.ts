@@ -1,4 +1,4 @@
-// The README's example of deal/testing: a user's own strategy checked against the laws.
+// The example of deal/testing in docs/library.md: a user's own strategy checked against the laws.
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import { scoredStrategy, type Strategy } from "deal"
