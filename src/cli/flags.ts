@@ -30,15 +30,22 @@ export interface FlagNames {
 export const flagNames = (record: Readonly<Record<string, unknown>>): FlagNames => {
   const flags = Object.values(record).flatMap((o) => {
     const flag = typeof o === "object" && o !== null ? made.get(o) : undefined
-    return flag === undefined ? [] : [...new Set([flag.name, flag.name.replaceAll("_", "-"), flag.name.replaceAll("-", "_")])].map((n) => ({ name: `--${n}`, takesValue: flag.takesValue }))
+    return flag === undefined ? [] : [flag.name, alias(flag.name)].filter((n) => n !== undefined).map((n) => ({ name: `--${n}`, takesValue: flag.takesValue }))
   })
   return { names: flags.map((f) => f.name), taking: flags.filter((f) => f.takesValue).map((f) => f.name) }
 }
 
-const named = (name: string) => {
-  const base = Options.text(name)
-  return name.includes("_") ? base.pipe(Options.withAlias(name.replaceAll("_", "-"))) : base
+/** The other spelling of a flag's name: kebab-case for snake_case, and the reverse. */
+const alias = (name: string): string | undefined =>
+  name.includes("_") ? name.replaceAll("_", "-") : name.includes("-") ? name.replaceAll("-", "_") : undefined
+
+/** The flag `--name` with its alias. */
+const withAlias = <A>(name: string, options: Options.Options<A>): Options.Options<A> => {
+  const other = alias(name)
+  return other === undefined ? options : options.pipe(Options.withAlias(other))
 }
+
+const named = (name: string) => withAlias(name, Options.text(name))
 
 const invalid = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
 
@@ -165,7 +172,7 @@ export const choiceFlag = <const A extends string, D extends Shown<A>>(name: str
   validatedFlag(name, description, allowed, (text) => allowed.find((a) => a === text) ?? allowed.find((a) => a.toLowerCase() === text.toLowerCase()), options)
 
 export const textFlag = <D extends Shown<string>>(name: string, description: string, options: D = {} as D): Defaulted<string, D> =>
-  finish(name, named(name).pipe(Options.withDescription(`${description}${options.default === undefined && options.shown === undefined ? "" : ` (default ${options.default ?? options.shown})`}`)), options)
+  finish(name, named(name).pipe(Options.withDescription(`${description}${note(options.default ?? options.shown).replace(/^; (.*)$/, " ($1)")}`)), options)
 
 /** A text flag the command cannot do without. */
 export const requiredTextFlag = (name: string, description: string) => register(name, named(name).pipe(Options.withDescription(description)))
@@ -185,8 +192,7 @@ export const listFlag = (name: string, description: string, example: string) =>
 
 /** A flag that is on when given. */
 export const booleanFlag = (name: string, description: string) => {
-  const base = Options.boolean(name).pipe(Options.withDescription(description))
-  return register(name, name.includes("_") || name.includes("-") ? base.pipe(Options.withAlias(name.includes("_") ? name.replaceAll("_", "-") : name.replaceAll("-", "_"))) : base, false)
+  return register(name, withAlias(name, Options.boolean(name).pipe(Options.withDescription(description))), false)
 }
 
 /** The fields of `values` that were given: Some values unwrapped, booleans that are on; absent ones left out. */
