@@ -22,7 +22,8 @@
  * With `basicAuth`, every request needs it (401 otherwise), as the Python backend's
  * BASIC_AUTH_USER and BASIC_AUTH_PASS; a refused request gets a 4xx and one line.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type { HttpServerRequest } from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
@@ -50,7 +51,8 @@ import {
   trainingLabels,
   WebhookBody
 } from "./label-studio.js"
-import { answerWith, hasBasicAuth, listenForScope, readJsonBody, Refused } from "./requests.js"
+import { serveRoutes } from "./http-server.js"
+import { hasBasicAuth, jsonAnswer, readJsonBody, Refused } from "./requests.js"
 
 export interface LabelStudioServerOptions {
   readonly model: LabelStudioModel
@@ -70,9 +72,6 @@ export interface LabelStudioServerOptions {
 
 /** The largest bodies read: a setup, a webhook event, a batch of tasks to predict (or, for `/train`, every annotated task). */
 const limits = { setup: 1 << 20, webhook: 4 << 20, tasks: 64 << 20 }
-
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body))
 
 const refuse = (e: LabelStudioError) => new Refused({ status: 400, message: e.message })
 
@@ -116,76 +115,93 @@ export const startLabelStudioServer = (options: LabelStudioServerOptions): Effec
           : Effect.as(Effect.logInfo(`${labels.skipped.length} annotated task(s) left out of training, the first: ${labels.skipped[0]}`), labels)
       })
 
-    const route = (req: IncomingMessage, res: ServerResponse): Effect.Effect<void, Refused> =>
-      Effect.gen(function* () {
-        const auth = options.basicAuth
-        if (auth !== undefined && !hasBasicAuth(req, auth.user, auth.password)) {
-          return yield* new Refused({ status: 401, message: "Unauthorized: expected basic authentication, the user and password given to deal serve --basic_auth", headers: { "www-authenticate": 'Basic realm="Login required"' } })
-        }
-        const method = req.method ?? "GET"
-        // Label Studio joins its model URL and the route: a URL given with a trailing slash must still route
-        const path = (req.url ?? "/").split("?")[0].replace(/\/{2,}/g, "/")
-        const posts = ["/setup", "/predict", "/webhook", "/train"]
-        if (method === "GET" && (path === "/" || path === "/health")) return json(res, 200, { status: "UP", model_class: "deal" })
-        if (method === "GET" && path === "/metrics") return json(res, 200, {})
-        if (method === "POST" && path === "/setup") {
-          const body = yield* readJsonBody(req, SetupBody, limits.setup)
-          yield* configOf(body.schema)
-          const project = projectId(body.project)
-          const connection = { ...(body.hostname ? { url: body.hostname } : {}), ...(body.access_token ? { token: body.access_token } : {}) }
-          projects.set(project, { xml: body.schema, connection })
-          return json(res, 200, { model_version: yield* versionName })
-        }
-        if (method === "POST" && path === "/predict") {
-          const body = yield* readJsonBody(req, PredictBody, limits.tasks)
-          const { config, match } = yield* requestConfig(body.label_config, body.project === undefined || body.project === null ? undefined : projectId(body.project))
-          const matched = body.tasks.map(match)
-          const failed = matched.flatMap((m) => (Either.isLeft(m) ? [m.left] : []))
-          if (failed.length > 0 && failed.length === matched.length) return yield* refuse(failed[0])
-          if (failed.length > 0) yield* Effect.logInfo(`${failed.length} of ${matched.length} tasks match no item (an empty prediction each), the first: ${failed[0].message}`)
-          const current = yield* model.current
-          const version = modelVersionName(options.strategy, current.version)
-          const n = current.rank.length
-          const results = matched.map((m) => {
-            if (Either.isLeft(m)) return taskPrediction(config, version, 1, undefined)
-            const i = m.right
-            const prediction = current.predicted === undefined ? undefined : { label: classes[current.predicted[i]], confidence: current.confidence![i] }
-            return taskPrediction(config, version, current.rank[i] / n, prediction)
-          })
-          return json(res, 200, { results })
-        }
-        if (method === "POST" && path === "/webhook") {
-          const body = yield* readJsonBody(req, WebhookBody, limits.webhook)
-          if (!trainEvents.includes(body.action)) return json(res, 200, { status: "Unknown event" })
-          if (body.project === undefined || body.project === null) return yield* new Refused({ status: 400, message: `project: expected the project of the ${body.action} event` })
-          const project = String(body.project.id)
-          const config = yield* requestConfig(body.project.label_config, project)
-          const connection = { ...options.labelStudio, ...projects.get(project)?.connection }
-          if (connection.url === undefined || connection.token === undefined) {
-            return yield* new Refused({
-              status: 400,
-              message: `project ${project}: no Label Studio URL and access token to read its annotations with: connect the model in Label Studio (it calls /setup), or set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY`
-            })
-          }
-          const from = { url: connection.url, token: connection.token }
-          yield* model.retrain(Effect.flatMap(fetchProjectTasks(from, project), (tasks) => labelsOf(tasks, config)))
-          return json(res, 201, { result: { model_version: yield* versionName, retraining: true }, status: "ok" })
-        }
-        if (method === "POST" && path === "/train") {
-          const body = yield* readJsonBody(req, TrainBody, limits.tasks)
-          const project = typeof body.project === "string" || typeof body.project === "number" ? projectId(body.project) : undefined
-          const config = yield* requestConfig(body.label_config, project)
-          if (body.annotations.length === 0) return yield* new Refused({ status: 400, message: "No annotations found." })
-          yield* model.retrain(labelsOf(body.annotations, config))
-          return json(res, 201, {})
-        }
-        if (posts.includes(path) || path === "/" || path === "/health" || path === "/metrics") {
-          return yield* new Refused({ status: 405, message: `${method} ${path}: expected ${posts.includes(path) ? "POST" : "GET"}` })
-        }
-        return yield* new Refused({ status: 404, message: `no route ${method} ${path}` })
-      })
+    const setup = Effect.gen(function* () {
+      const body = yield* readJsonBody(SetupBody, limits.setup)
+      yield* configOf(body.schema)
+      const project = projectId(body.project)
+      const connection = { ...(body.hostname ? { url: body.hostname } : {}), ...(body.access_token ? { token: body.access_token } : {}) }
+      projects.set(project, { xml: body.schema, connection })
+      return jsonAnswer({ model_version: yield* versionName })
+    })
 
-    const url = yield* listenForScope(createServer(answerWith(route, yield* Effect.runtime<never>())), options.host, options.port)
+    const predict = Effect.gen(function* () {
+      const body = yield* readJsonBody(PredictBody, limits.tasks)
+      const { config, match } = yield* requestConfig(body.label_config, body.project === undefined || body.project === null ? undefined : projectId(body.project))
+      const matched = body.tasks.map(match)
+      const failed = matched.flatMap((m) => (Either.isLeft(m) ? [m.left] : []))
+      if (failed.length > 0 && failed.length === matched.length) return yield* refuse(failed[0])
+      if (failed.length > 0) yield* Effect.logInfo(`${failed.length} of ${matched.length} tasks match no item (an empty prediction each), the first: ${failed[0].message}`)
+      const current = yield* model.current
+      const version = modelVersionName(options.strategy, current.version)
+      const n = current.rank.length
+      const results = matched.map((m) => {
+        if (Either.isLeft(m)) return taskPrediction(config, version, 1, undefined)
+        const i = m.right
+        const prediction = current.predicted === undefined ? undefined : { label: classes[current.predicted[i]], confidence: current.confidence![i] }
+        return taskPrediction(config, version, current.rank[i] / n, prediction)
+      })
+      return jsonAnswer({ results })
+    })
+
+    const webhook = Effect.gen(function* () {
+      const body = yield* readJsonBody(WebhookBody, limits.webhook)
+      if (!trainEvents.includes(body.action)) return jsonAnswer({ status: "Unknown event" })
+      if (body.project === undefined || body.project === null) return yield* new Refused({ status: 400, message: `project: expected the project of the ${body.action} event` })
+      const project = String(body.project.id)
+      const config = yield* requestConfig(body.project.label_config, project)
+      const connection = { ...options.labelStudio, ...projects.get(project)?.connection }
+      if (connection.url === undefined || connection.token === undefined) {
+        return yield* new Refused({
+          status: 400,
+          message: `project ${project}: no Label Studio URL and access token to read its annotations with: connect the model in Label Studio (it calls /setup), or set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY`
+        })
+      }
+      const from = { url: connection.url, token: connection.token }
+      yield* model.retrain(Effect.flatMap(fetchProjectTasks(from, project), (tasks) => labelsOf(tasks, config)))
+      return jsonAnswer({ result: { model_version: yield* versionName, retraining: true }, status: "ok" }, 201)
+    })
+
+    const train = Effect.gen(function* () {
+      const body = yield* readJsonBody(TrainBody, limits.tasks)
+      const project = typeof body.project === "string" || typeof body.project === "number" ? projectId(body.project) : undefined
+      const config = yield* requestConfig(body.label_config, project)
+      if (body.annotations.length === 0) return yield* new Refused({ status: 400, message: "No annotations found." })
+      yield* model.retrain(labelsOf(body.annotations, config))
+      return jsonAnswer({}, 201)
+    })
+
+    const health = Effect.succeed(jsonAnswer({ status: "UP", model_class: "deal" }))
+    // Label Studio joins its model URL and the route: a URL given with a trailing slash must still route (serveRoutes takes // as /)
+    const router = HttpRouter.empty.pipe(
+      HttpRouter.get("/", health),
+      HttpRouter.get("/health", health),
+      HttpRouter.get("/metrics", Effect.succeed(jsonAnswer({}))),
+      HttpRouter.post("/setup", setup),
+      HttpRouter.post("/predict", predict),
+      HttpRouter.post("/webhook", webhook),
+      HttpRouter.post("/train", train)
+    )
+    const posts = ["/setup", "/predict", "/webhook", "/train"]
+    const gets = ["/", "/health", "/metrics"]
+    const auth = options.basicAuth
+    const url = yield* serveRoutes(router, {
+      host: options.host,
+      port: options.port,
+      noRoute: (method, path) =>
+        posts.includes(path) || gets.includes(path)
+          ? new Refused({ status: 405, message: `${method} ${path}: expected ${posts.includes(path) ? "POST" : "GET"}` })
+          : new Refused({ status: 404, message: `no route ${method} ${path}` }),
+      ...(auth === undefined
+        ? {}
+        : {
+            guard: (request: HttpServerRequest) =>
+              hasBasicAuth(request, auth.user, auth.password)
+                ? Effect.void
+                : Effect.fail(
+                    new Refused({ status: 401, message: "Unauthorized: expected basic authentication, the user and password given to deal serve --basic_auth", headers: { "www-authenticate": 'Basic realm="Login required"' } })
+                  )
+          })
+    })
     return { url }
   })
 

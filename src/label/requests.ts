@@ -2,22 +2,23 @@
  * What the labelling servers check of every request before they act on one: the token (when the
  * server listens beyond loopback) or basic authentication, and a JSON body no larger than a limit
  * that decodes as its Schema. A request that fails a check gets a 4xx status with a one-line
- * reason, and changes nothing. Also: answering a request from its route's Effect, and listening
- * for a scope.
+ * reason (`http-server.ts`), and changes nothing.
  */
 import { timingSafeEqual } from "node:crypto"
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import { HttpServerRequest } from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { toIncomingMessage } from "@effect/platform-node/NodeHttpServerRequest"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
 import { formatIssues } from "../run/json-file.js"
 
 /** A request refused: its status (4xx) and a one-line reason (and headers to answer with, such as `WWW-Authenticate`). */
 export class Refused extends Data.TaggedError("Refused")<{ readonly status: number; readonly message: string; readonly headers?: Readonly<Record<string, string>> }> {}
+
+/** A request's headers, by lower-case name. */
+type Headed = { readonly headers: Readonly<Record<string, string | undefined>> }
 
 /** Whether two secrets are the same, in constant time. */
 const sameSecret = (given: string, expected: string): boolean => {
@@ -32,14 +33,14 @@ export const defaultBodyLimit = 64 * 1024
  * Whether the request carries `token`: as `Authorization: Bearer TOKEN`, or `?token=TOKEN` (the
  * URL the server prints, for a browser). Compared in constant time.
  */
-export const hasToken = (req: Pick<IncomingMessage, "headers" | "url">, token: string): boolean => {
+export const hasToken = (req: Headed & { readonly url: string }, token: string): boolean => {
   const header = req.headers.authorization
-  const given = header?.startsWith("Bearer ") ? header.slice(7) : new URL(req.url ?? "/", "http://x").searchParams.get("token")
+  const given = header?.startsWith("Bearer ") ? header.slice(7) : new URL(req.url, "http://x").searchParams.get("token")
   return given !== null && given !== undefined && sameSecret(given, token)
 }
 
 /** Whether the request carries HTTP basic authentication as `user` and `password` (`Authorization: Basic …`). */
-export const hasBasicAuth = (req: Pick<IncomingMessage, "headers">, user: string, password: string): boolean => {
+export const hasBasicAuth = (req: Headed, user: string, password: string): boolean => {
   const header = req.headers.authorization
   return header !== undefined && /^basic /i.test(header) && sameSecret(Buffer.from(header.slice(6).trim(), "base64").toString("utf8"), `${user}:${password}`)
 }
@@ -48,8 +49,10 @@ export const hasBasicAuth = (req: Pick<IncomingMessage, "headers">, user: string
  * The request's body as `schema`: at most `limit` bytes (413 beyond, the rest unread), declared
  * `application/json` (415 otherwise), valid JSON and valid for the schema (400, naming the field).
  */
-export const readJsonBody = <A, I>(req: IncomingMessage, schema: Schema.Schema<A, I>, limit = defaultBodyLimit): Effect.Effect<A, Refused> =>
+export const readJsonBody = <A, I>(schema: Schema.Schema<A, I>, limit = defaultBodyLimit): Effect.Effect<A, Refused, HttpServerRequest> =>
   Effect.gen(function* () {
+    // read from Node's request itself: past the limit, the rest is drained rather than the connection cut, so the 413 arrives
+    const req = toIncomingMessage(yield* HttpServerRequest)
     const type = req.headers["content-type"]?.split(";")[0].trim().toLowerCase()
     if (type !== "application/json") return yield* new Refused({ status: 415, message: `expected a JSON body (Content-Type: application/json), got ${type ?? "none"}` })
     const declared = Number(req.headers["content-length"] ?? Number.NaN)
@@ -76,43 +79,6 @@ export const readJsonBody = <A, I>(req: IncomingMessage, schema: Schema.Schema<A
     )
   })
 
-/**
- * A request listener that runs `route` for each request: a failure answers with its status
- * (Refused's, else 500) and its one-line reason as text, and is logged.
- */
-export const answerWith =
-  (route: (req: IncomingMessage, res: ServerResponse) => Effect.Effect<void, { readonly message: string }>, runtime: Runtime.Runtime<never>): RequestListener =>
-  (req, res) =>
-    void Runtime.runPromise(runtime)(
-      Effect.catchAllCause(route(req, res), (cause) => {
-        const failure = cause._tag === "Fail" ? cause.error : undefined
-        const status = failure instanceof Refused ? failure.status : 500
-        const message = failure?.message ?? "the server failed"
-        if (res.headersSent) res.destroy()
-        else res.writeHead(status, { ...(failure instanceof Refused ? failure.headers : {}), "content-type": "text/plain; charset=utf-8" }).end(message)
-        return Effect.logInfo(`refused ${req.method} ${req.url?.split("?")[0]}: ${status} ${message}`)
-      })
-    )
-
-/**
- * Listens on `host`:`port` (0: any free port) for the scope, and closes (connections and all)
- * when it closes; the base URL it listens at. Bodies and headers that trickle in are cut off.
- */
-export const listenForScope = (server: Server, host: string, port: number): Effect.Effect<string, Refused, Scope.Scope> =>
-  Effect.gen(function* () {
-    server.requestTimeout = 30_000
-    server.headersTimeout = 10_000
-    yield* Effect.acquireRelease(
-      Effect.async<void, Refused>((resume) => {
-        server.once("error", (e) => resume(Effect.fail(new Refused({ status: 500, message: `cannot listen on ${host}:${port}: ${e.message}` }))))
-        server.listen(port, host, () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.close(() => resume(Effect.void))
-          server.closeAllConnections()
-        })
-    )
-    const address = server.address() as AddressInfo
-    return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`
-  })
+/** A JSON answer, never cached. */
+export const jsonAnswer = (body: unknown, status = 200) =>
+  HttpServerResponse.unsafeJson(body, { status, contentType: "application/json; charset=utf-8", headers: { "cache-control": "no-store" } })

@@ -14,13 +14,16 @@
  * type and fields; a refused request gets a 4xx and a one-line reason, and changes nothing.
  */
 import { createReadStream } from "node:fs"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import { HttpServerRequest, ParsedSearchParams } from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { itemFile } from "./dataset-files.js"
+import { serveRoutes } from "./http-server.js"
 import { labelPage } from "./page.js"
-import { answerWith, hasToken, listenForScope, readJsonBody, Refused } from "./requests.js"
+import { hasToken, jsonAnswer, readJsonBody, Refused } from "./requests.js"
 import type { LabelSession } from "./session.js"
 
 export interface LabelServerOptions {
@@ -49,8 +52,7 @@ const AnswerBody = Schema.Struct({
 })
 const UndoBody = Schema.Struct({ request: Name.pipe(Schema.minLength(1)), annotator: Schema.optional(Name) })
 
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body))
+const pageHeaders = { "cache-control": "no-store", "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'" }
 
 /** Starts the server for the scope; its URL (with the token, when there is one) once it listens. */
 export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ readonly url: string }, Refused, Scope.Scope> =>
@@ -59,51 +61,58 @@ export const startLabelServer = (options: LabelServerOptions): Effect.Effect<{ r
     const ids = new Set(options.ids)
     /** Each item's text (an image: its path) in lower case, for the keyword filter, made once. */
     const lowered: Array<string | undefined> = []
+    const text = (index: number) => (lowered[index] ??= (items.kind === "text" ? items.texts[index] : items.files[index]).toLowerCase())
+    const search = (name: string) => Effect.map(ParsedSearchParams, (params) => { const v = params[name]; return typeof v === "string" ? v : undefined })
 
-    const route = (req: IncomingMessage, res: ServerResponse): Effect.Effect<void, Refused | { readonly _tag: string; readonly message: string }> =>
-      Effect.gen(function* () {
-        const url = new URL(req.url ?? "/", "http://deal")
-        if (options.token !== undefined && !hasToken(req, options.token)) return yield* new Refused({ status: 401, message: "a token is required: open the URL deal label printed" })
-        const method = req.method ?? "GET"
-        if (method === "GET" && url.pathname === "/") {
-          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'" }).end(labelPage)
-          return
-        }
-        if (method === "GET" && url.pathname === "/favicon.ico") return void res.writeHead(204).end()
-        if (method === "GET" && url.pathname === "/api/state") return json(res, 200, { classes, kind: items.kind, status: yield* session.status })
-        if (method === "GET" && url.pathname === "/api/next") {
-          const n = Number(url.searchParams.get("n") ?? "10")
-          if (!Number.isInteger(n) || n < 1 || n > 100) return yield* new Refused({ status: 400, message: `n=${url.searchParams.get("n")}: expected an integer from 1 to 100` })
-          const words = (url.searchParams.get("q") ?? "").toLowerCase().split(/\s+/).filter((w) => w !== "").slice(0, 10)
-          const text = (index: number) => (lowered[index] ??= (items.kind === "text" ? items.texts[index] : items.files[index]).toLowerCase())
-          const next = yield* session.next(n, words.length === 0 ? undefined : (index) => words.every((w) => text(index).includes(w)))
-          return json(res, 200, { items: next.map((q) => ({ ...q, ...(items.kind === "text" ? { text: items.texts[q.index] } : {}) })) })
-        }
-        const image = /^\/api\/item\/(\d+)$/.exec(url.pathname)
-        if (method === "GET" && image !== null && items.kind === "image") {
-          const file = yield* itemFile(items.root, items.files, Number(image[1])).pipe(Effect.mapError((e) => new Refused({ status: e.status, message: e.message })))
-          res.writeHead(200, { "content-type": file.type, "cache-control": "private, max-age=3600" })
-          createReadStream(file.path).pipe(res)
-          return
-        }
-        if (method === "POST" && url.pathname === "/api/answer") {
-          const body = yield* readJsonBody(req, AnswerBody)
-          if (!ids.has(body.item)) return yield* new Refused({ status: 400, message: `item: no item ${JSON.stringify(body.item.slice(0, 100))} in this dataset` })
-          const given = [body.label !== undefined, body.skip === true, body.unsure === true].filter(Boolean).length
-          if (given !== 1) return yield* new Refused({ status: 400, message: "expected exactly one of label, skip and unsure" })
-          if (body.label !== undefined && !classes.includes(body.label)) return yield* new Refused({ status: 400, message: `label: '${body.label}' is not a class: expected one of ${classes.join(", ")}` })
-          const answer = body.label !== undefined ? { label: body.label } : body.skip === true ? { skip: true as const } : { unsure: true as const }
-          const entry = yield* session.answer({ request: body.request, item: body.item, answer, ...(body.annotator === undefined ? {} : { annotator: body.annotator }) })
-          return json(res, 200, { saved: entry.seq })
-        }
-        if (method === "POST" && url.pathname === "/api/undo") {
-          const body = yield* readJsonBody(req, UndoBody)
-          const entry = yield* session.undo({ request: body.request, ...(body.annotator === undefined ? {} : { annotator: body.annotator }) })
-          return json(res, 200, { undone: entry === undefined || "answer" in entry ? null : entry.undo })
-        }
-        return yield* new Refused({ status: 404, message: `no route ${method} ${url.pathname}` })
-      })
+    const next = Effect.gen(function* () {
+      const given = yield* search("n")
+      const n = Number(given ?? "10")
+      if (!Number.isInteger(n) || n < 1 || n > 100) return yield* new Refused({ status: 400, message: `n=${given}: expected an integer from 1 to 100` })
+      const words = ((yield* search("q")) ?? "").toLowerCase().split(/\s+/).filter((w) => w !== "").slice(0, 10)
+      const chosen = yield* session.next(n, words.length === 0 ? undefined : (index) => words.every((w) => text(index).includes(w)))
+      return jsonAnswer({ items: chosen.map((q) => ({ ...q, ...(items.kind === "text" ? { text: items.texts[q.index] } : {}) })) })
+    })
 
-    const url = yield* listenForScope(createServer(answerWith(route, yield* Effect.runtime<never>())), options.host, options.port)
-    return { url: `${url}${options.token === undefined ? "" : `?token=${options.token}`}` }
+    const image = Effect.gen(function* () {
+      const { index } = yield* HttpRouter.params
+      if (items.kind !== "image" || index === undefined || !/^\d+$/.test(index)) return yield* new Refused({ status: 404, message: `no route GET /api/item/${index}` })
+      const file = yield* itemFile(items.root, items.files, Number(index)).pipe(Effect.mapError((e) => new Refused({ status: e.status, message: e.message })))
+      return HttpServerResponse.raw(createReadStream(file.path), { contentType: file.type, headers: { "cache-control": "private, max-age=3600" } })
+    })
+
+    const answer = Effect.gen(function* () {
+      const body = yield* readJsonBody(AnswerBody)
+      if (!ids.has(body.item)) return yield* new Refused({ status: 400, message: `item: no item ${JSON.stringify(body.item.slice(0, 100))} in this dataset` })
+      const given = [body.label !== undefined, body.skip === true, body.unsure === true].filter(Boolean).length
+      if (given !== 1) return yield* new Refused({ status: 400, message: "expected exactly one of label, skip and unsure" })
+      if (body.label !== undefined && !classes.includes(body.label)) return yield* new Refused({ status: 400, message: `label: '${body.label}' is not a class: expected one of ${classes.join(", ")}` })
+      const answer = body.label !== undefined ? { label: body.label } : body.skip === true ? { skip: true as const } : { unsure: true as const }
+      const entry = yield* session.answer({ request: body.request, item: body.item, answer, ...(body.annotator === undefined ? {} : { annotator: body.annotator }) })
+      return jsonAnswer({ saved: entry.seq })
+    })
+
+    const undo = Effect.gen(function* () {
+      const body = yield* readJsonBody(UndoBody)
+      const entry = yield* session.undo({ request: body.request, ...(body.annotator === undefined ? {} : { annotator: body.annotator }) })
+      return jsonAnswer({ undone: entry === undefined || "answer" in entry ? null : entry.undo })
+    })
+
+    const router = HttpRouter.empty.pipe(
+      HttpRouter.get("/", Effect.succeed(HttpServerResponse.html(labelPage).pipe(HttpServerResponse.setHeaders(pageHeaders)))),
+      HttpRouter.get("/favicon.ico", Effect.succeed(HttpServerResponse.empty({ status: 204 }))),
+      HttpRouter.get("/api/state", Effect.map(session.status, (status) => jsonAnswer({ classes, kind: items.kind, status }))),
+      HttpRouter.get("/api/next", next),
+      HttpRouter.get("/api/item/:index", image),
+      HttpRouter.post("/api/answer", answer),
+      HttpRouter.post("/api/undo", undo)
+    )
+    const token = options.token
+    const url = yield* serveRoutes(router, {
+      host: options.host,
+      port: options.port,
+      ...(token === undefined
+        ? {}
+        : { guard: (request: HttpServerRequest) => (hasToken(request, token) ? Effect.void : Effect.fail(new Refused({ status: 401, message: "a token is required: open the URL deal label printed" }))) })
+    })
+    return { url: `${url}${token === undefined ? "" : `?token=${token}`}` }
   })
