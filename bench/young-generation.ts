@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
-import { Schema } from "effect"
-import type { GridJob, WorkerMessage } from "../src/grid/job.js"
+import { availableParallelism } from "node:os"
+import { Effect, Schema } from "effect"
+import type { GridJob } from "../src/grid/job.js"
 import { ExperimentSpec } from "../src/run/spec.js"
-import { workerEntry, YOUNG_GENERATION_MB } from "../src/grid/runner.js"
+import { onWorker, workerEntry, YOUNG_GENERATION_MB } from "../src/grid/runner.js"
+import type { ThreadData } from "../src/runtime/thread.js"
 
 /** One Gal-protocol run (2 trainings, one T = 100 scoring of a 2,000-image subset) as a grid job. */
 const spec = Schema.decodeSync(ExperimentSpec)({
@@ -28,20 +30,13 @@ const runJob = async (youngGenerationMb: number | undefined, dir: string) => {
   const entry = workerEntry()
   if (entry === undefined) throw new Error("bench/young-generation: run the compiled bench (npm run bench)")
   const worker = new Worker(entry, {
-    workerData: { backend: "wasm" },
+    workerData: { backend: "wasm", threads: availableParallelism(), setup: undefined } satisfies ThreadData,
     ...(youngGenerationMb === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } })
   })
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const job: GridJob = { id: 0, dir, spec }
-  await new Promise<void>((resolve, reject) => {
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "done") resolve()
-      else if (m.type === "failed") reject(new Error(m.message))
-    })
-    worker.on("error", reject)
-    worker.postMessage(job)
-  })
+  await Effect.runPromise(onWorker(worker, job, () => {}))
   const wall = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   await worker.terminate()

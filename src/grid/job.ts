@@ -9,7 +9,6 @@ import { holdsRun } from "../run/run-files.js"
 import { currentTask } from "../run/lock.js"
 import { packRun } from "../run/run-bundle.js"
 import type { DataError } from "../data/errors.js"
-import type { BackendPreference } from "../runtime/backend.js"
 
 /** One run of a grid, as sent to a worker: its directory (absolute or from the cwd) and spec. */
 export interface GridJob {
@@ -44,18 +43,6 @@ export interface JobOutcome {
   readonly lastRound: JobRound | null
   readonly seconds: number
 }
-
-/** What a grid worker starts with: the backend to set up, and its share of the cores. */
-export interface WorkerData {
-  readonly backend: BackendPreference
-  readonly threads: number
-}
-
-/** Messages from a grid worker to the parent. */
-export type WorkerMessage =
-  | { readonly type: "round"; readonly id: number; readonly round: JobRound }
-  | { readonly type: "done"; readonly id: number; readonly outcome: JobOutcome }
-  | { readonly type: "failed"; readonly id: number; readonly message: string }
 
 const toJobRound = (r: RoundResult): JobRound => ({ round: r.round, labeled: r.labeled, accuracy: r.accuracy })
 

@@ -44,7 +44,7 @@ export const serveQueue = (options: QueueWorkerOptions) =>
   Effect.gen(function* () {
     const entry = workerEntry()
     if (entry === undefined) return yield* new GridError({ message: "deal worker runs cells on worker threads: run it from the built package (npm run build)" })
-    const threadData = { backend: options.backend, threads: threadsPerWorker(options.threads, options.parallel) }
+    const threadData = { backend: options.backend, threads: threadsPerWorker(options.threads, options.parallel), setup: undefined }
     const idle: Array<Thread> = []
     const busy = new Set<Thread>()
     let stopping = false

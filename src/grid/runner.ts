@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -9,13 +7,13 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type { WriteError } from "../runtime/atomic-write.js"
 import { Backend, type BackendPreference } from "../runtime/backend.js"
-import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob, type WorkerData, type WorkerMessage } from "./job.js"
+import { describeFailure, type GridJob, type JobOutcome, type JobRound, runGridJob } from "./job.js"
 import { GridEvent, GridProgress } from "./progress.js"
 import type { DataError } from "../data/errors.js"
 import { holdsGrid, readGridFile, type GridRun, type ResolvedGrid, writeGridFile } from "../run/grid-file.js"
 import { budgetFields, specDifferences } from "../run/spec.js"
 import { Progress } from "../runtime/progress.js"
-import { threadReply } from "../runtime/thread-reply.js"
+import { askThread, compiledEntry, type ThreadData } from "../runtime/thread.js"
 
 /** A grid that cannot run in `out` (another grid is there), or a run of it that failed. */
 export class GridError extends Data.TaggedError("GridError")<{ readonly message: string }> {}
@@ -48,10 +46,7 @@ export interface GridOptions {
 export const threadsPerWorker = (cores: number, workers: number): number => Math.max(1, Math.floor(cores / workers))
 
 /** The compiled worker entry beside this module, if there is one. */
-export const workerEntry = (): URL | undefined => {
-  const url = new URL("./worker.js", import.meta.url)
-  return import.meta.url.endsWith(".js") && existsSync(fileURLToPath(url)) ? url : undefined
-}
+export const workerEntry = (): URL | undefined => compiledEntry("./worker.js", import.meta.url)
 
 /**
  * Each worker's V8 young generation (3 × the semi-space): 192 MB, i.e. 64 MB semi-spaces instead of
@@ -62,7 +57,7 @@ export const workerEntry = (): URL | undefined => {
 export const YOUNG_GENERATION_MB = 192
 
 /** A grid worker thread (`worker.js`), with its backend and share of the cores. */
-export const startGridThread = (entry: URL, data: WorkerData): Worker =>
+export const startGridThread = (entry: URL, data: ThreadData): Worker =>
   new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })
 
 class JobFailure extends Data.TaggedError("JobFailure")<{ readonly message: string }> {}
@@ -111,22 +106,9 @@ export const recordGrid = (grid: ResolvedGrid, out: string): Effect.Effect<void,
     yield* writeGridFile(out, saved === undefined ? grid : mergeGrids(saved, grid))
   })
 
-/**
- * A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. The
- * listeners come off the worker when the job ends (or is interrupted), since a worker serves many
- * jobs.
- */
+/** A job on a worker thread: its rounds go to `onRound`; a crashed worker fails the job. */
 export const onWorker = (worker: Worker, job: GridJob, onRound: (r: JobRound) => void) =>
-  threadReply(worker, {
-    name: "the worker",
-    failure: (message) => new JobFailure({ message }),
-    ask: () => worker.postMessage(job),
-    reply: (m: WorkerMessage) => {
-      if (m.id !== job.id) return undefined
-      if (m.type === "round") return void onRound(m.round)
-      return m.type === "done" ? Effect.succeed(m.outcome) : Effect.fail(new JobFailure({ message: m.message }))
-    }
-  })
+  askThread<GridJob, JobRound, JobOutcome, JobFailure>(worker, { name: "the worker", failure: (message) => new JobFailure({ message }) }, job, onRound)
 
 /**
  * `deal experiment`: runs every strategy × seed of a resolved grid, each in `OUT/<strategy>/seed-<n>/`,
@@ -169,7 +151,7 @@ export const runGrid = (grid: ResolvedGrid, options: GridOptions): Effect.Effect
     const slot = (index: number) =>
       Effect.gen(function* () {
         let worker: Worker | undefined
-        const fresh = () => startGridThread(entry!, { backend, threads })
+        const fresh = () => startGridThread(entry!, { backend, threads, setup: undefined })
         yield* Effect.addFinalizer(() => Effect.promise(() => (worker === undefined ? Promise.resolve(0) : worker.terminate())))
         while (next < jobs.length) {
           const i = next++

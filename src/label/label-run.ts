@@ -53,7 +53,7 @@ export const startLabelRun = (spec: LabelSpec, options: LabelRunOptions): Effect
     const retrainer =
       entry === undefined
         ? yield* labelRunRetrainer(spec, dir, data, { lockHeld: false })
-        : yield* threadRetrainer(entry, { spec, dir, backend: backend.name, threads: backend.threads })
+        : yield* threadRetrainer(entry, { backend: backend.name, threads: backend.threads, setup: { spec, dir } })
     yield* writeLabelSpec(dir, spec)
     const log = yield* openLabelsLog(dir)
     const stopping = methodNames.map((name) => Effect.runSync(parseStopping(name)))
