@@ -5,20 +5,11 @@ import { RandomStream } from "../../src/runtime/random.js"
 import { squaredDistancesToRow } from "../../src/strategies/kernels/distances.js"
 import { dSquaredSeeds } from "../../src/strategies/kernels/kmeans.js"
 import { miniBatchKMeans } from "../../src/strategies/kernels/mini-batch-kmeans.js"
-import { typiclustSelect } from "../../src/strategies/typiclust.js"
+import { grid } from "./fixtures.js"
 
 beforeAll(async () => {
   await tf.setBackend("cpu")
 })
-
-/** `blobs` × `perBlob` points in 2-d: blob b centred at (40·(b mod 8), 40·⌊b / 8⌋), spread ±1. */
-const grid = (blobs: number, perBlob: number, seed: number) => {
-  const r = RandomStream.make(seed)
-  return Float32Array.from({ length: blobs * perBlob * 2 }, (_, i) => {
-    const b = Math.floor(i / (2 * perBlob))
-    return (i % 2 === 0 ? 40 * (b % 8) : 40 * Math.floor(b / 8)) + 2 * (r.next() - 0.5)
-  })
-}
 
 const withPool = <A>(x: Float32Array, d: number, f: (pool: tf.Tensor2D) => A): A => {
   const pool = tf.tensor2d(x, [x.length / d, d])
@@ -93,13 +84,5 @@ describe("mini-batch k-means", () => {
     const plain = cluster(x)
     expect(cluster(x.map((v) => v + 1e4))).toEqual(plain)
     expect(cluster(x.map((v) => v * 8))).toEqual(plain)
-  })
-})
-
-describe("typiclust above 50 clusters (mini-batch k-means, as the authors')", () => {
-  it("cold start with 60 blobs and a budget of 60: one pick in each blob", () => {
-    const x = grid(60, 20, 8)
-    const picked = Array.from(typiclustSelect(x, 1200, 2, 0, 60, RandomStream.make(3)))
-    expect(new Set(picked.map((i) => Math.floor(i / 20))).size).toBe(60)
   })
 })

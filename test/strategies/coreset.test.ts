@@ -1,18 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
-import { embeddingsOf, probabilityMatrixOf, selectOn, strategyWorld } from "deal/testing"
+import { embeddingsOf, selectOn, strategyWorld } from "deal/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
-import { badge, badgeSeeds, badgeSeedsOnBackend, type FactorisedEmbeddings, gradientSquaredDistancesTo, gradientSquaredNorms } from "../../src/strategies/badge.js"
 import { coreset, kCenterGreedy } from "../../src/strategies/coreset.js"
 import { minSquaredDistances } from "../../src/strategies/kernels/distances.js"
-import { kmeans } from "../../src/strategies/kernels/kmeans.js"
-import { kmeansSampling, nearestToCentres } from "../../src/strategies/kmeans.js"
-
-beforeAll(async () => {
-  await tf.setBackend("cpu")
-})
 
 const dist2 = (x: Float32Array, d: number, i: number, y: Float32Array, j: number) => {
   let s = 0
@@ -56,6 +49,10 @@ const coveringRadius = (x: Float32Array, n: number, d: number, centres: Readonly
 
 const subsets = (n: number, k: number): Array<Array<number>> =>
   k === 0 ? [[]] : n < k ? [] : [...subsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...subsets(n - 1, k)]
+
+beforeAll(async () => {
+  await tf.setBackend("cpu")
+})
 
 describe("coreset (k-center greedy)", () => {
   const sizes = fc.record({ n: fc.integer({ min: 1, max: 25 }), m: fc.integer({ min: 0, max: 5 }), d: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 0, max: 12 }) })
@@ -170,121 +167,5 @@ describe("coreset (k-center greedy)", () => {
       labeledEmbeddings: { rows: 1, cols: 1, data: Float32Array.from([0.5]) }
     })
     expect(Array.from(picked)).toEqual([13, 12])
-  })
-})
-
-describe("kmeans", () => {
-  it("gives the same clusters with the pool on the backend (products) as with exact differences (well-separated data)", () => {
-    const [n, d, k] = [2400, 12, 8]
-    const r = RandomStream.make(9)
-    const centres = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => 20 * r.next()))
-    // far from the origin, as ReLU features are: the backend path centres them first
-    const x = Float32Array.from({ length: n * d }, (_, i) => 500 + centres[Math.floor(i / d) % k][i % d] + r.next() - 0.5)
-    const exact = kmeans(x, n, d, k, RandomStream.make(4), { onBackendFrom: Infinity })
-    const products = kmeans(x, n, d, k, RandomStream.make(4), { onBackendFrom: 0 })
-    expect(Array.from(products.assignment)).toEqual(Array.from(exact.assignment))
-    expect(products.iterations).toBe(exact.iterations)
-    products.centres.forEach((v, i) => expect(v).toBeCloseTo(exact.centres[i], 3))
-  })
-
-  it("returns one distinct point per cluster, each its cluster's nearest member (property)", () => {
-    fc.assert(
-      fc.property(
-        fc.record({ n: fc.integer({ min: 1, max: 30 }), d: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 10 }) })
-          .chain((s) => fc.tuple(fc.constant(s), embeddingsOf(s.n, s.d), fc.integer())),
-        ([{ n, d, k }, x, seed]) => {
-          const result = kmeans(x.data, n, d, k, RandomStream.make(seed))
-          const picked = nearestToCentres(x.data, n, d, result)
-          expect(picked).toHaveLength(Math.min(k, n))
-          expect(new Set(picked).size).toBe(picked.length)
-          picked.forEach((p, a) => {
-            if (result.assignment[p] !== a) return // a cluster left empty took the nearest free point
-            for (let i = 0; i < n; i++) if (result.assignment[i] === a) expect(result.distance[p]).toBeLessThanOrEqual(result.distance[i])
-          })
-        }
-      ),
-      { numRuns: 100 }
-    )
-  })
-
-  it("handles empty clusters: k = n duplicated points still gives n distinct picks", () => {
-    const x = new Float32Array(6 * 2).fill(1) // six identical points
-    const picked = nearestToCentres(x, 6, 2, kmeans(x, 6, 2, 6, RandomStream.make(1)))
-    expect(new Set(picked).size).toBe(6)
-  })
-
-  it("finds well-separated clusters: one pick from each", () => {
-    const r = RandomStream.make(9)
-    const centres = [[0, 0], [20, 0], [0, 20]]
-    const x = Float32Array.from({ length: 90 * 2 }, (_, i) => centres[Math.floor(i / 60)][i % 2] + r.next())
-    const world = { ...fc.sample(strategyWorld(), { seed: 2, numRuns: 1 })[0], candidates: Int32Array.from({ length: 90 }, (_, i) => i), k: 3, embeddings: { rows: 90, cols: 2, data: x } }
-    const picked = Array.from(selectOn(kmeansSampling, world)).map((i) => Math.floor(i / 30)).sort()
-    expect(picked).toEqual([0, 1, 2])
-  })
-})
-
-describe("badge", () => {
-  const factorised = (n: number, c: number, d: number) =>
-    fc.tuple(probabilityMatrixOf(n, c), embeddingsOf(n, d)).map(([p, h]): FactorisedEmbeddings => {
-      const residual = new Float32Array(n * c)
-      for (let i = 0; i < n; i++) {
-        let top = 0
-        for (let j = 1; j < c; j++) if (p.data[i * c + j] > p.data[i * c + top]) top = j
-        for (let j = 0; j < c; j++) residual[i * c + j] = p.data[i * c + j] - (j === top ? 1 : 0)
-      }
-      return { n, c, d, residual, features: h.data }
-    })
-  const sized = fc.record({ n: fc.integer({ min: 1, max: 15 }), c: fc.integer({ min: 2, max: 5 }), d: fc.integer({ min: 1, max: 6 }) })
-
-  it("computes factorised gradient-embedding distances equal to materialised ones (property)", () => {
-    fc.assert(
-      fc.property(sized.chain((s) => factorised(s.n, s.c, s.d)), (g) => {
-        // materialise g_i = r_i ⊗ h_i [n × C·d]
-        const G = new Float64Array(g.n * g.c * g.d)
-        for (let i = 0; i < g.n; i++)
-          for (let a = 0; a < g.c; a++) for (let b = 0; b < g.d; b++) G[(i * g.c + a) * g.d + b] = g.residual[i * g.c + a] * g.features[i * g.d + b]
-        const norms = gradientSquaredNorms(g)
-        for (let c = 0; c < g.n; c++) {
-          const fast = gradientSquaredDistancesTo(g, norms, c)
-          for (let i = 0; i < g.n; i++) {
-            let s = 0
-            for (let t = 0; t < g.c * g.d; t++) s += (G[i * g.c * g.d + t] - G[c * g.c * g.d + t]) ** 2
-            expect(fast[i]).toBeCloseTo(s, 3)
-            expect(Math.abs(fast[i] - s)).toBeLessThanOrEqual(1e-4 * Math.max(1, s))
-          }
-        }
-      }),
-      { numRuns: 100 }
-    )
-  })
-
-  it("starts from the largest gradient and never picks a point twice", () => {
-    fc.assert(
-      fc.property(sized.chain((s) => fc.tuple(factorised(s.n, s.c, s.d), fc.integer({ min: 1, max: 20 }), fc.integer())), ([g, k, seed]) => {
-        const seeds = badgeSeeds(g, k, RandomStream.make(seed))
-        expect(new Set(seeds).size).toBe(Math.min(k, g.n))
-        const norms = gradientSquaredNorms(g)
-        expect(norms[seeds[0]]).toBe(Math.max(...norms))
-      }),
-      { numRuns: 100 }
-    )
-  })
-
-  it("on the backend (products of the factors, a batch of D² proposals at a time), starts from the largest gradient and never picks a point twice", () => {
-    fc.assert(
-      fc.property(sized.chain((s) => fc.tuple(factorised(s.n, s.c, s.d), fc.integer({ min: 1, max: 20 }), fc.integer())), ([g, k, seed]) => {
-        const [r, h] = [tf.tensor2d(g.residual, [g.n, g.c]), tf.tensor2d(g.features, [g.n, g.d])]
-        const seeds = badgeSeedsOnBackend(r, h, k, RandomStream.make(seed))
-        tf.dispose([r, h])
-        expect(new Set(seeds).size).toBe(Math.min(k, g.n))
-        const norms = gradientSquaredNorms(g)
-        expect(norms[seeds[0]]).toBeCloseTo(Math.max(...norms), 4)
-      }),
-      { numRuns: 50 }
-    )
-  })
-
-  it("is a catalogue strategy over the gradient-embedding need", () => {
-    expect(badge.needs).toEqual(["gradientEmbeddings"])
   })
 })
