@@ -11,7 +11,7 @@ import { SeededDropout } from "./seeded-dropout.js"
  * c = 3.5, recomputed every round).
  *
  * `kernelSize` and `poolSize` default to the paper's 4 and 2; the authors' Keras scripts use 3 and
- * 5 (REFERENCES.md §1.4), which `galCnnKeras` builds.
+ * 5 (docs/references.md §1.4), which `galCnnKeras` builds.
  */
 export const galCnn =
   (options: { readonly weightDecay?: number; readonly kernelSize?: number; readonly poolSize?: number } = {}): ModelFactory =>
@@ -40,7 +40,7 @@ export const galCnn =
   }
 
 /**
- * The CNN of Gal et al.'s Keras scripts (`MC_Dropout_Keras/*_Q10_N1000_Paper.py`, REFERENCES.md
+ * The CNN of Gal et al.'s Keras scripts (`MC_Dropout_Keras/*_Q10_N1000_Paper.py`, docs/references.md
  * §1.4) where they differ from the paper's text: 3×3 kernels and 5×5 max-pooling (a 4×4×32 = 512
  * feature map into the dense layer instead of 11×11×32 = 3,872); dense 128 as in their Var Ratios,
  * Max Entropy, Mean STD and Random scripts.
