@@ -249,6 +249,20 @@ const notes = ({ grid, budget, initialLabels: nInit, stopping, missing }: GridSu
   ].filter((n) => n !== "")
 }
 
+/**
+ * What a profile's runs are, beside the protocol the description gives: its line on what it is
+ * for, and the fields it changes.
+ */
+export const profileLine = (grid: ResolvedGrid): string => {
+  const changes = Object.entries(grid.profileChanges ?? {}).map(([field, value]) => `${field} ${JSON.stringify(value)}`)
+  return [
+    `These runs are the profile ${grid.profile}, not the protocol above${grid.profileAbout === undefined ? "" : `: ${grid.profileAbout}`}.`,
+    grid.profileChanges === undefined ? "The profile's changes to the protocol are in grid.json." : changes.length === 0 ? "" : `It changes ${changes.join(", ")}.`
+  ]
+    .filter((s) => s !== "")
+    .join(" ")
+}
+
 /** The report as one document: rendered to `summary.md` and `index.html`. */
 const reportDocument = (summary: GridSummary, svg: { readonly curves: string; readonly stopping: string | undefined }): Document => {
   const { grid, strategies, runs, budget, stopping } = summary
@@ -260,6 +274,7 @@ const reportDocument = (summary: GridSummary, svg: { readonly curves: string; re
     blocks: [
       heading(1, title),
       paragraph(grid.description),
+      ...(grid.profile === null ? [] : [paragraph(profileLine(grid))]),
       paragraph(
         `${runs.length} runs: ${strategies.length} strateg${strategies.length === 1 ? "y" : "ies"} × seeds ${grid.seeds.join(", ")}${budget ? `; ${budget.from} → ${budget.to} labels` : ""}.`
       ),

@@ -104,7 +104,7 @@ export const resolveGrid = (
       }
       profile = found
     }
-    const { about: _about, seeds: profileSeeds, strategies: profileStrategies, resources: profileResources, ...overrides } = profile
+    const { about, seeds: profileSeeds, strategies: profileStrategies, resources: profileResources, ...overrides } = profile
     const base = { ...grid.base, ...overrides } as GridBase
     const resources = profileResources ?? grid.resources
     const strategies = options.strategies ?? profileStrategies ?? grid.strategies
@@ -136,6 +136,7 @@ export const resolveGrid = (
       name: grid.name,
       description: grid.description,
       profile: options.profile ?? null,
+      ...(options.profile === undefined ? {} : { profileChanges: overrides, ...(about === undefined ? {} : { profileAbout: about }) }),
       strategies,
       seeds,
       base,

@@ -64,6 +64,9 @@ export const ResolvedGrid = Schema.Struct({
   name: Schema.String,
   description: Schema.String,
   profile: Schema.NullOr(Schema.String),
+  /** The profile's own line on what it is for, and the base fields it changes (written since 2026-12). */
+  profileAbout: Schema.optional(Schema.String),
+  profileChanges: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   strategies: Schema.Array(Schema.String),
   seeds: Schema.Array(Schema.Int),
   /** The spec fields every run shares (as written, before defaults). */

@@ -24,6 +24,9 @@ describe("the reproductions in experiments/", () => {
 
     const quick = await resolveFile("experiments/gal2017-mnist.json", "quick")
     expect(quick.profile).toBe("quick")
+    // what the profile is for and what it changes travel with the grid, for its report to say
+    expect(quick.profileAbout).toMatch(/^a CI-sized check/)
+    expect(quick.profileChanges).toMatchObject({ nRound: 6, mcSamples: 10 })
     expect(quick.runs.map((r) => r.dir)).toContain("mean-std/seed-2")
     for (const run of quick.runs) {
       const s = await Effect.runPromise(decodeSpec(run.spec))

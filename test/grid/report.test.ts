@@ -13,6 +13,8 @@ const gridDir = () => {
     name: "hand",
     description: "runs `deal report` on <hand-made> results & nothing else",
     profile: "quick",
+    profileAbout: "a check in seconds",
+    profileChanges: { nRound: 2 },
     strategies: ["a", "b"],
     seeds: [1, 2],
     base: { nInitLabeled: 10 },
@@ -62,7 +64,7 @@ describe("gridReport", () => {
 
     const md = readFileSync(join(dir, "report", "summary.md"), "utf8")
     const html = readFileSync(join(dir, "report", "index.html"), "utf8")
-    expect(md.startsWith("# hand (profile quick): deal report\n\nruns `deal report` on <hand-made> results & nothing else\n\n3 runs: 2 strategies × seeds 1, 2; 10 → 30 labels.\n")).toBe(true)
+    expect(md.startsWith("# hand (profile quick): deal report\n\nruns `deal report` on <hand-made> results & nothing else\n\nThese runs are the profile quick, not the protocol above: a check in seconds. It changes nRound 2.\n\n3 runs: 2 strategies × seeds 1, 2; 10 → 30 labels.\n")).toBe(true)
     expect(md).toContain("| a | A \\| the paper's | 10 | 5 ± 7 (10, 0) | 5 |")
     expect(md).toContain("- Missing or empty runs (not in the report): b/seed-2.")
     expect(html).toContain("<p>runs <code>deal report</code> on &lt;hand-made&gt; results &amp; nothing else</p>")
