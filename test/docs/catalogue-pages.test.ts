@@ -1,0 +1,28 @@
+// docs/strategies.md and docs/stopping.md list the catalogues as the catalogues describe
+// themselves: the committed pages are what `npm run docs` makes of them.
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { cataloguePages, withSection } from "../../src/cli/catalogue-pages.js"
+import { stoppingCatalogue } from "../../src/stopping/catalogue.js"
+import { strategyCatalogue } from "../../src/strategies/catalogue.js"
+
+const root = join(import.meta.dirname, "../..")
+
+describe("the catalogue pages", () => {
+  it.each(cataloguePages.map((p) => [p.file, p] as const))("%s is what npm run docs makes of the catalogue", (file, { section }) => {
+    const page = readFileSync(join(root, file), "utf8")
+    expect(withSection(file, page, section()), `${file} is stale: run npm run docs`).toBe(page)
+  })
+
+  it("name every strategy and criterion, each with its rule and citation", () => {
+    const strategies = readFileSync(join(root, "docs/strategies.md"), "utf8")
+    for (const s of strategyCatalogue) expect(strategies).toContain(`| \`${s.name}\` |`)
+    const stopping = readFileSync(join(root, "docs/stopping.md"), "utf8")
+    for (const name of Object.keys(stoppingCatalogue)) expect(stopping).toContain(`| \`${name}\` |`)
+  })
+
+  it("refuse a page without its markers", () => {
+    expect(() => withSection("docs/x.md", "# x\n", "| a |")).toThrow(/docs\/x.md: expected the markers/)
+  })
+})
