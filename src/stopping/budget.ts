@@ -1,10 +1,8 @@
 import { Continue, type Observation, Stop, type StoppingCriterion, type StoppingDoc } from "./criterion.js"
 
 /**
- * Budgets — no stopping method and no paper: a fixed number of rounds, labels or seconds, the pool
- * running out, and a reproduction harness's accuracy target.
- * Rule: stop once the budget is reached.
- * Direction: none (a count reaching its budget).
+ * Budgets, no stopping method and no paper: a fixed number of rounds, labels or seconds, the pool
+ * running out, and a reproduction harness's accuracy target; each one's rule is its `doc`, below.
  * A budget's name is its CLI name whatever its value (`max-labels` for `max-labels=1000`), as the
  * stop reason of every recorded run reads it.
  */

@@ -2,11 +2,9 @@ import { criterionFamily, windowed } from "./criterion.js"
 import { mean } from "./stats.js"
 
 /**
- * Changing confidence — Vlachos (2008), "A stopping criterion for active learning", Computer
- * Speech & Language 22(3).
- * Rule: track the mean stop-set confidence (max_c p_c); stop when it has fallen (mode "D": each of
+ * Changing confidence (its paper, rule and direction: `doc`, below).
+ * How: track the mean stop-set confidence (max_c p_c); stop when it has fallen (mode "D": each of
  * the last `window` changes < 0) or not risen (mode "N": each ≤ 0) over the last `window` rounds.
- * Direction: stops when confidence falls (it peaks, then drops).
  * Defaults window 3, mode "D".
  */
 export const changingConfidence = criterionFamily(

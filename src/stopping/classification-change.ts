@@ -1,11 +1,9 @@
 import { criterionFamily, windowed } from "./criterion.js"
 
 /**
- * Classification change — Zhu, Wang & Hovy (2008), "Multi-criteria-based strategy to stop active
- * learning for data annotation", COLING.
- * Rule: stop when the fraction of stop-set predictions that changed since the previous round is at
+ * Classification change (its paper, rule and direction: `doc`, below).
+ * How: stop when the fraction of stop-set predictions that changed since the previous round is at
  * most `threshold`.
- * Direction: stops when predictions stop changing.
  * Default 0: no prediction changed.
  */
 export const classificationChange = criterionFamily(

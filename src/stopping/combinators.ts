@@ -1,9 +1,8 @@
 import { Continue, type Decision, Stop, type StoppingCriterion } from "./criterion.js"
 
 /**
- * Combinators — deal's ways of combining criteria (no paper of their own): the earliest of
- * several, all of several, and a criterion held back until a number of labels.
- * Rule: as each says. Direction: that of their members.
+ * Combinators, deal's ways of combining criteria (no paper of their own): the earliest of several,
+ * all of several, and a criterion held back until a number of labels; each one's rule is its `doc`.
  */
 const combination = "a combination of criteria (no paper of its own)"
 

@@ -1,11 +1,9 @@
 import { criterionFamily, windowed } from "./criterion.js"
 
 /**
- * Predicted change of F — Altschuler & Bloodgood (2019), "Stopping Active Learning based on
- * Predicted Change of F Measure for Text Classification", ICSC.
- * Rule: ΔF between consecutive models' stop-set predictions; stop when each of the last `window`
+ * Predicted change of F (its paper, rule and direction: `doc`, below).
+ * How: ΔF between consecutive models' stop-set predictions; stop when each of the last `window`
  * values is below `threshold` (the model's F has stopped moving).
- * Direction: stops when ΔF is low.
  * Defined for binary tasks (class 1 positive); for C > 2 classes deal uses the mean one-vs-rest ΔF
  * (an extension, not in the paper). Defaults window 3, threshold 0.05 (small-text's DeltaFScore).
  */

@@ -1,11 +1,9 @@
 import { Continue, criterionFamily, Stop } from "./criterion.js"
 
 /**
- * Max confidence — Zhu & Hovy (2007), "Active Learning for Word Sense Disambiguation with Methods
- * for Addressing the Class Imbalance Problem", EMNLP; batch form of Zhu, Wang & Hovy (2008).
- * Rule: stop when the least uncertain example of the batch just queried has entropy below
+ * Max confidence (its paper, rule and direction: `doc`, below).
+ * How: stop when the least uncertain example of the batch just queried has entropy below
  * `threshold` (the model is confident even on what it found most informative).
- * Direction: stops when uncertainty is low.
  * Default 0.001.
  */
 export const maxConfidence = criterionFamily(

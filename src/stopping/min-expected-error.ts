@@ -2,11 +2,9 @@ import { criterionFamily, windowed } from "./criterion.js"
 import { mean } from "./stats.js"
 
 /**
- * Minimum expected error — Zhu, Wang & Hovy (2008), "Learning a Stopping Criterion for Active
- * Learning for Word Sense Disambiguation and Text Classification", IJCNLP (I08-1048).
- * Rule: stop when the expected error mean(1 − max_c p_c) over the unlabelled stop set is at most
+ * Minimum expected error (its paper, rule and direction: `doc`, below).
+ * How: stop when the expected error mean(1 − max_c p_c) over the unlabelled stop set is at most
  * `threshold`.
- * Direction: stops when the expected error is low.
  * Default 0.01.
  */
 export const minExpectedError = criterionFamily(

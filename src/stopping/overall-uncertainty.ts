@@ -2,11 +2,9 @@ import { criterionFamily, windowed } from "./criterion.js"
 import { mean } from "./stats.js"
 
 /**
- * Overall uncertainty — Zhu, Wang & Hovy (2008), "Multi-criteria-based strategy to stop active
- * learning for data annotation", COLING.
- * Rule: stop when the mean normalised entropy (entropy / log C) over the unlabelled stop set falls
+ * Overall uncertainty (its paper, rule and direction: `doc`, below).
+ * How: stop when the mean normalised entropy (entropy / log C) over the unlabelled stop set falls
  * below `threshold` (small-text's form).
- * Direction: stops when uncertainty is low.
  * Default 0.05.
  */
 export const overallUncertainty = criterionFamily(

@@ -2,12 +2,10 @@ import { criterionFamily, windowed } from "./criterion.js"
 import { mean } from "./stats.js"
 
 /**
- * Performance convergence — Laws & Schütze (2008), "Stopping Criteria for Active Learning of
- * Named Entity Recognition", COLING.
- * Rule: estimate performance from the model's own probabilities on the unlabelled stop set (deal
+ * Performance convergence (its paper, rule and direction: `doc`, below).
+ * How: estimate performance from the model's own probabilities on the unlabelled stop set (deal
  * uses expected accuracy, mean max_c p_c); stop when the mean gain over the last `window` rounds g
  * satisfies 0 < g < `threshold` and the estimate is at a new maximum.
- * Direction: stops when the estimate has converged at its peak.
  * Defaults threshold 5e-5 (the paper's), window 10 (Pullar-Strecker et al. for batches of 10).
  */
 export const performanceConvergence = criterionFamily(

@@ -1,11 +1,9 @@
 import { criterionFamily, windowed } from "./criterion.js"
 
 /**
- * Selected accuracy — Zhu, Wang & Hovy (2008), "Multi-criteria-based strategy to stop active
- * learning for data annotation", COLING.
- * Rule: stop when the model that chose the last batch predicted the oracle's labels of that batch
+ * Selected accuracy (its paper, rule and direction: `doc`, below).
+ * How: stop when the model that chose the last batch predicted the oracle's labels of that batch
  * with accuracy ≥ `threshold` (its "hard" examples are no longer hard).
- * Direction: stops when accuracy is high.
  * Default 0.9.
  */
 export const selectedAccuracy = criterionFamily(

@@ -2,12 +2,10 @@ import { criterionFamily, windowed } from "./criterion.js"
 import { cohenKappa } from "./kappa.js"
 
 /**
- * Stabilizing predictions — Bloodgood & Vijay-Shanker (2009), "A Method for Stopping Active
- * Learning Based on Stabilizing Predictions and the Need for User-Adjustable Stopping", CoNLL.
- * Rule: Cohen's κ between consecutive models' stop-set predictions; stop when the mean of the
- * last `window` κ values reaches `threshold` (≥, so that `stabilizing-predictions=1`, perfect
+ * Stabilizing predictions (its paper, rule and direction: `doc`, below).
+ * How: Cohen's κ between consecutive models' stop-set predictions; stop when the mean of the last
+ * `window` κ values reaches `threshold` (≥, so that `stabilizing-predictions=1`, perfect
  * agreement, can fire: κ is at most 1, and with > it never could).
- * Direction: stops when agreement is high.
  * Round 0 has no predecessor, so it has no κ and simply does not count (no NaN enters the mean).
  * Defaults window 3, threshold 0.99 (the authors' code and small-text's KappaAverage).
  */

@@ -1,11 +1,9 @@
 import { Continue, criterionFamily, Stop } from "./criterion.js"
 
 /**
- * Validation plateau — early stopping applied to the AL loop, Prechelt (1998), "Early Stopping —
- * But When?", Neural Networks: Tricks of the Trade.
- * Rule: stop when validation accuracy has not improved on its best by at least `epsilon` for
+ * Validation plateau (its paper, rule and direction: `doc`, below).
+ * How: stop when validation accuracy has not improved on its best by at least `epsilon` for
  * `patience` consecutive rounds. Without a validation set it never fires.
- * Direction: stops when validation accuracy stops rising.
  * Defaults patience 3, epsilon 0.001.
  */
 export const validationPlateau = criterionFamily(

@@ -8,12 +8,9 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * BADGE, batch active learning by diverse gradient embeddings — Ash, Zhang, Krishnamurthy,
- * Langford & Agarwal (2020), "Deep Batch Active Learning by Diverse, Uncertain Gradient Lower
- * Bounds", ICLR.
- * Rule: k-means++ seeding over the last-layer gradient embeddings at the predicted label,
- * g = (p − onehot(ŷ)) ⊗ h, so large (uncertain) and mutually distant (diverse) gradients are queried.
- * Direction: the largest gradient norm first, then D² draws away from the chosen.
+ * BADGE, batch active learning by diverse gradient embeddings (its paper, rule and direction: `doc`, below).
+ * How: k-means++ seeding over the last-layer gradient embeddings at the predicted label, g = (p −
+ * onehot(ŷ)) ⊗ h, so large (uncertain) and mutually distant (diverse) gradients are queried.
  * The embeddings stay factorised; distances are computed from the two factors (for large pools
  * as products on the backend, a batch of D² proposals at a time).
  */

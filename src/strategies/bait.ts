@@ -7,14 +7,12 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { type GradientEmbeddingParts, required, type Strategy } from "./strategy.js"
 
 /**
- * BAIT — Ash, Goel, Krishnamurthy & Kakade (2021), "Gone Fishing: Neural Active Learning with
- * Fisher Embeddings", NeurIPS.
- * Rule: choose the batch S minimising tr((M + Σ_{x∈S} V_xᵀV_x)⁻¹ F), where V_x [C × C·d] is x's
- * Fisher embedding (row c: √p_c·(e_c − p) ⊗ h, h the penultimate features), F the mean Fisher
- * of the labelled and unlabelled points and M = λI + the labelled Fisher (λ = 1): greedily
- * forward to 2k points, each the one that lowers the trace most (Woodbury updates of M⁻¹), then
- * backward, removing k of them one at a time, as the authors' code does.
- * Direction: the largest decrease of the trace first.
+ * BAIT (its paper, rule and direction: `doc`, below).
+ * How: choose the batch S minimising tr((M + Σ_{x∈S} V_xᵀV_x)⁻¹ F), where V_x [C × C·d] is x's
+ * Fisher embedding (row c: √p_c·(e_c − p) ⊗ h, h the penultimate features), F the mean Fisher of
+ * the labelled and unlabelled points and M = λI + the labelled Fisher (λ = 1): greedily forward to
+ * 2k points, each the one that lowers the trace most (Woodbury updates of M⁻¹), then backward,
+ * removing k of them one at a time, as the authors' code does.
  * Memory is bounded as BADGE's: no N × C·(C·d) matrix; a candidate's scores come from
  * Q(h)[a, b] = hᵀ·(M⁻¹)_ab·h (C² quadratic forms), one product of the features with M⁻¹'s
  * blocks per step. Each step costs O(N·(C·d)²): for heads on modest embeddings.

@@ -4,20 +4,18 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { type ScoredStrategy, type Strategy, isScored, required, unionNeeds } from "./strategy.js"
 
 /**
- * Class-balanced queries — a wrapper any strategy composes with, as small-text's `ClassBalancer`
- * (Schröder et al. 2023, "small-text: Active Learning for Text Classification in Python", EACL).
- * Rule: the base strategy's order (its score for a scored one; otherwise its selection of
- * C·k candidates, in the order it chose them), taken class by predicted class so that each
- * class gets ⌊k/C⌋ (the remainder to seeded classes); a class with too few candidates leaves its
- * share to the base order.
- * Direction: the base strategy's, within each predicted class.
+ * Class-balanced queries (its paper, rule and direction: `doc`, below).
+ * How: the base strategy's order (its score for a scored one; otherwise its selection of C·k
+ * candidates, in the order it chose them), taken class by predicted class so that each class gets
+ * ⌊k/C⌋ (the remainder to seeded classes); a class with too few candidates leaves its share to the
+ * base order.
  */
 export const balanced = (base: Strategy): Strategy => ({
   name: `balanced(${base.name})`,
   aliases: [],
   doc: {
     rule: `${base.name}'s order, taken in equal shares of the predicted classes`,
-    citation: "small-text's ClassBalancer (Schröder et al. 2023, EACL)",
+    citation: "small-text's ClassBalancer: Schröder, Niekler & Potthast (2023), small-text: Active Learning for Text Classification in Python, EACL",
     direction: `${base.doc.direction ?? "the base strategy's"}, within each predicted class`
   },
   needs: unionNeeds(base.needs, ["probabilities"]),

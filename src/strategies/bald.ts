@@ -3,11 +3,9 @@ import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
 
 /**
- * BALD, Bayesian active learning by disagreement — Houlsby, Huszár, Ghahramani & Lengyel (2011),
- * arXiv:1112.5745; with MC dropout, Gal, Islam & Ghahramani (2017), ICML; DeepAL's `BALDDropout`.
- * Rule: the mutual information between a candidate's label and the model weights,
- * I = H(mean_t p_t) − mean_t H(p_t), over T MC-dropout passes.
- * Direction: highest mutual information first.
+ * BALD, Bayesian active learning by disagreement (its paper, rule and direction: `doc`, below).
+ * How: the mutual information between a candidate's label and the model weights, I = H(mean_t p_t)
+ * − mean_t H(p_t), over T MC-dropout passes.
  */
 export const bald = scoredStrategy({
   name: "bald",

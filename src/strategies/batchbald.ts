@@ -7,12 +7,11 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * BatchBALD — Kirsch, van Amersfoort & Gal (2019), "BatchBALD: Efficient and Diverse Batch
- * Acquisition for Deep Bayesian Active Learning", NeurIPS.
- * Rule: greedily, the candidate that maximises the mutual information between the joint labels of
+ * BatchBALD (its paper, rule and direction: `doc`, below).
+ * How: greedily, the candidate that maximises the mutual information between the joint labels of
  * the batch so far plus itself and the model weights, estimated from MC-dropout samples (exact
- * joint entropies while C^b configurations fit in the memory bound, sampled configurations beyond).
- * Direction: highest joint information gain first (greedy).
+ * joint entropies while C^b configurations fit in the memory bound, sampled configurations
+ * beyond).
  */
 export const batchbald = (options: BatchBaldOptions = {}): Strategy => ({
   name: "batchbald",

@@ -3,12 +3,9 @@ import { type AdversarialOptions, attackSelection } from "./deepfool.js"
 import type { Strategy } from "./strategy.js"
 
 /**
- * Adversarial BIM — Ducoffe & Precup (2018), arXiv:1802.09841, with the basic iterative method of
- * Kurakin, Goodfellow & Bengio (2017), "Adversarial examples in the physical world", ICLR
- * workshop; DeepAL's `AdversarialBIM`.
- * Rule: the squared norm of the BIM perturbation (signed-gradient steps of size ε) that flips the
+ * Adversarial BIM (its paper, rule and direction: `doc`, below).
+ * How: the squared norm of the BIM perturbation (signed-gradient steps of size ε) that flips the
  * predicted class.
- * Direction: smallest perturbation first (closest to the decision boundary).
  * Batched, with an iteration cap (DeepAL's loop has none and never ends on a model it cannot fool).
  */
 export const bim = (options: BimOptions & AdversarialOptions = {}): Strategy => ({

@@ -7,12 +7,10 @@ import { marginScore } from "./margin.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * Cluster-Margin — Citovsky, DeSalvo, Gentile, Karydas, Rajagopalan, Rostamizadeh & Kumar (2021),
- * "Batch Active Learning at Scale", NeurIPS.
- * Rule: take the k_m = 10·k lowest-margin candidates, cluster their embeddings by average-linkage
+ * Cluster-Margin (its paper, rule and direction: `doc`, below).
+ * How: take the k_m = 10·k lowest-margin candidates, cluster their embeddings by average-linkage
  * HAC, and pick round-robin from the clusters, smallest first, so a large batch is both uncertain
  * and diverse.
- * Direction: smallest margin first, spread over clusters.
  * (The paper clusters the whole pool once; deal clusters the margin candidates each round.)
  */
 export const clusterMargin = (options: ClusterMarginOptions = {}): Strategy => ({
@@ -20,7 +18,7 @@ export const clusterMargin = (options: ClusterMarginOptions = {}): Strategy => (
   aliases: ["ClusterMargin"],
   doc: {
     rule: "the 10·k smallest margins, clustered by average-linkage HAC, round-robin over clusters smallest first",
-    citation: "Citovsky et al. (2021), Batch Active Learning at Scale, NeurIPS",
+    citation: "Citovsky, DeSalvo, Gentile, Karydas, Rajagopalan, Rostamizadeh & Kumar (2021), Batch Active Learning at Scale, NeurIPS",
     direction: "smallest margin first, spread over clusters"
   },
   needs: ["probabilities", "embeddings"],

@@ -2,11 +2,10 @@ import { type ScoredStrategy, unionNeeds } from "./strategy.js"
 import { scoredStrategy } from "./scoring.js"
 
 /**
- * Weighted combination of scored strategies — deal's composition (no paper of its own), written
- * `entropy*0.7+bald*0.3` on the command line.
- * Rule: each part's score becomes its percentile rank among the candidates (1 = the end it queries
+ * Weighted combination of scored strategies, deal's composition (no paper of its own), written
+ * `entropy*0.7+bald*0.3` on the command line (its rule and direction: `doc`, below).
+ * How: each part's score becomes its percentile rank among the candidates (1 = the end it queries
  * first), so scores on different scales compare; the parts' needs are computed once and shared.
- * Direction: highest Σ weight · rank first.
  */
 export const weightedCombination = (parts: ReadonlyArray<WeightedPart>, options: { readonly name?: string } = {}): ScoredStrategy => {
   if (parts.length === 0) throw new RangeError("weightedCombination needs at least one part")

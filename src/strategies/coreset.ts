@@ -10,10 +10,7 @@ import { required, type Strategy } from "./strategy.js"
 const exactBelowDefault = 1 << 20
 
 /**
- * Core-set — Sener & Savarese (2018), "Active Learning for Convolutional Neural Networks: A
- * Core-Set Approach", ICLR; DeepAL's `KCenterGreedy`.
- * Rule: k-center greedy over the embeddings (penultimate, or a backbone's), with the labelled set as the initial centres.
- * Direction: the candidate farthest from its nearest centre (labelled or already chosen) first.
+ * Core-set (its paper, rule and direction: `doc`, below).
  */
 export const coreset: Strategy = {
   name: "coreset",

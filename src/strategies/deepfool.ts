@@ -5,10 +5,7 @@ import { required, type ModelAccess, type Strategy } from "./strategy.js"
 import { topK } from "./kernels/top-k.js"
 
 /**
- * Adversarial DeepFool — Ducoffe & Precup (2018), "Adversarial Active Learning for Deep Networks:
- * a Margin Based Approach", arXiv:1802.09841; DeepAL's `AdversarialDeepFool`.
- * Rule: the squared norm of the DeepFool perturbation that flips each candidate's predicted class.
- * Direction: smallest perturbation first (closest to the decision boundary).
+ * Adversarial DeepFool (its paper, rule and direction: `doc`, below).
  * Batched over candidates, with an iteration cap and overshoot.
  */
 export const deepfool = (options: DeepFoolOptions & AdversarialOptions = {}): Strategy => ({

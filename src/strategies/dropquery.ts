@@ -6,15 +6,13 @@ import { nearestToCentres } from "./kmeans.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * DropQuery — Gupte, Aklilu, Nirschl & Yeung-Levy (2024), "Revisiting Active Learning in the Era
- * of Vision Foundation Models", TMLR; as scikit-activeml's `DropQuery`.
- * Rule: M = 3 passes of the model on its input features with dropout (rate 0.75, the dropped
- * features set to 0); the candidates whose prediction differs from the clean one in more than
- * half the passes (at least k of them: the most often changed, ties by seeded ranks) are
- * clustered by k-means into k clusters over their L2-normalised embeddings, and the candidate
- * nearest each centre is queried. The paper drops a frozen foundation model's features, which is
- * what a head on a backbone reads (`--backbone`).
- * Direction: changed predictions first, one per cluster.
+ * DropQuery (its paper, rule and direction: `doc`, below).
+ * How: M = 3 passes of the model on its input features with dropout (rate 0.75, the dropped
+ * features set to 0); the candidates whose prediction differs from the clean one in more than half
+ * the passes (at least k of them: the most often changed, ties by seeded ranks) are clustered by
+ * k-means into k clusters over their L2-normalised embeddings, and the candidate nearest each
+ * centre is queried. The paper drops a frozen foundation model's features, which is what a head on
+ * a backbone reads (`--backbone`).
  */
 export const dropquery = (options: { readonly rate?: number; readonly passes?: number; readonly batchSize?: number } = {}): Strategy => ({
   name: "dropquery",

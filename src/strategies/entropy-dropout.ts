@@ -4,10 +4,7 @@ import { required } from "./strategy.js"
 import { entropyScore } from "./kernels/entropy.js"
 
 /**
- * Max entropy with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active Learning
- * with Image Data", ICML; DeepAL's `EntropySamplingDropout`.
- * Rule: the entropy of the mean of T MC-dropout passes, H(mean_t p_t).
- * Direction: highest entropy first.
+ * Max entropy with MC dropout (its paper, rule and direction: `doc`, below).
  */
 export const entropyDropout = scoredStrategy({
   name: "entropy-dropout",

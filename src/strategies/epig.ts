@@ -5,14 +5,12 @@ import { scoredStrategy } from "./scoring.js"
 import { required, type ScoredStrategy } from "./strategy.js"
 
 /**
- * EPIG, expected predictive information gain — Bickford Smith, Kirsch, Farquhar, Gal, Foster &
- * Rainforth (2023), "Prediction-Oriented Bayesian Active Learning", AISTATS.
- * Rule: EPIG(x) = mean over target inputs x* of I(y; y* | x, x*), the mutual information between
+ * EPIG, expected predictive information gain (its paper, rule and direction: `doc`, below).
+ * How: EPIG(x) = mean over target inputs x* of I(y; y* | x, x*), the mutual information between
  * the candidate's label and a target's under the MC-dropout posterior: with the T passes' joint
  * p(y, y*) = mean_t p_t(y | x)·p_t(y* | x*), I = Σ p(y, y*) log(p(y, y*) / (p(y)·p(y*))). The
- * targets are `targets` (default 100) candidates drawn from the pool by the seeded stream, as
- * the paper samples x* from the pool when no target distribution is given.
- * Direction: highest EPIG first.
+ * targets are `targets` (default 100) candidates drawn from the pool by the seeded stream, as the
+ * paper samples x* from the pool when no target distribution is given.
  */
 export const epig = (options: { readonly targets?: number } = {}): ScoredStrategy =>
   scoredStrategy({

@@ -3,11 +3,9 @@ import { kmeans, type KMeansResult } from "./kernels/kmeans.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * k-means sampling — Zhdanov (2019), "Diverse mini-batch Active Learning", arXiv:1901.05954;
- * DeepAL's `KMeansSampling`.
- * Rule: seeded k-means++ then Lloyd with k clusters over the candidates' embeddings; from each
+ * k-means sampling (its paper, rule and direction: `doc`, below).
+ * How: seeded k-means++ then Lloyd with k clusters over the candidates' embeddings; from each
  * cluster, the candidate nearest its centre.
- * Direction: no score order; one candidate per cluster, the nearest to the centre.
  */
 export const kmeansSampling: Strategy = {
   name: "kmeans",

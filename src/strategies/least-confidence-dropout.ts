@@ -4,10 +4,7 @@ import { required } from "./strategy.js"
 import { maxProbability } from "./least-confidence.js"
 
 /**
- * Least confidence with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active
- * Learning with Image Data", ICML; DeepAL's `LeastConfidenceDropout`.
- * Rule: the max-probability of the mean of T MC-dropout passes, max_c mean_t p_tc.
- * Direction: lowest max-probability first.
+ * Least confidence with MC dropout (its paper, rule and direction: `doc`, below).
  */
 export const leastConfidenceDropout = scoredStrategy({
   name: "least-confidence-dropout",

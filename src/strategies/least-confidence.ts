@@ -2,16 +2,13 @@ import * as tf from "@tensorflow/tfjs-core"
 import { scoringStrategy } from "./scoring.js"
 
 /**
- * Least confidence — Lewis & Gale (1994), "A sequential algorithm for training text
- * classifiers", SIGIR; Settles (2009) survey.
- * Rule: the probability of each candidate's most probable class, max_c p_c.
- * Direction: lowest max-probability first.
+ * Least confidence (its paper, rule and direction: `doc`, below).
  */
 export const leastConfidence = scoringStrategy({
   name: "least-confidence",
   aliases: ["LeastConfidence"],
   rule: "lowest max-probability max_c p_c first",
-  citation: "Lewis & Gale (1994), A sequential algorithm for training text classifiers, SIGIR",
+  citation: "Lewis & Gale (1994), A sequential algorithm for training text classifiers, SIGIR; Settles (2009), Active Learning Literature Survey",
   direction: "lowest",
   score: (p) => maxProbability(p)
 })

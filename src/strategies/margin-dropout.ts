@@ -4,10 +4,7 @@ import { required } from "./strategy.js"
 import { marginScore } from "./margin.js"
 
 /**
- * Margin sampling with MC dropout — Gal, Islam & Ghahramani (2017), "Deep Bayesian Active
- * Learning with Image Data", ICML; DeepAL's `MarginSamplingDropout`.
- * Rule: the gap p₁ − p₂ between the two most probable classes of the mean of T MC-dropout passes.
- * Direction: smallest margin first.
+ * Margin sampling with MC dropout (its paper, rule and direction: `doc`, below).
  */
 export const marginDropout = scoredStrategy({
   name: "margin-dropout",

@@ -2,10 +2,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import { scoringStrategy } from "./scoring.js"
 
 /**
- * Margin sampling — Scheffer, Decomain & Wrobel (2001), "Active hidden Markov models for
- * information extraction", IDA.
- * Rule: the gap p₁ − p₂ between each candidate's two most probable classes.
- * Direction: smallest margin first (some toolkits invert this and query the largest).
+ * Margin sampling (its paper, rule and direction: `doc`, below).
  */
 export const margin = scoringStrategy({
   name: "margin",

@@ -5,12 +5,10 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * MaxHerding — Bae, Kim, Iwasaki & Ha (2024), "Generalized Coverage for More Robust Low-Budget
- * Active Learning", ECCV; for the low-budget / cold-start regime.
- * Rule: greedy maximum of the generalised coverage Σ_x max over the chosen and labelled s of
+ * MaxHerding (its paper, rule and direction: `doc`, below).
+ * How: greedy maximum of the generalised coverage Σ_x max over the chosen and labelled s of
  * exp(−‖x − s‖² / h²), over L2-normalised embeddings, h = 1 (the authors' default): the candidate
  * adding the most coverage first.
- * Direction: largest coverage gain first.
  * The authors hold an N × N kernel over the labelled and unlabelled points; `herdingSelect` takes
  * the same picks in O(N) memory (a lazy greedy).
  */

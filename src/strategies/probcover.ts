@@ -8,13 +8,11 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * ProbCover — Yehuda, Dekel, Hacohen & Weinshall (2022), "Active Learning Through a Covering
- * Lens", NeurIPS; for the low-budget / cold-start regime.
- * Rule: greedy maximum coverage with δ-balls: the candidate whose ball holds the most points not
+ * ProbCover (its paper, rule and direction: `doc`, below).
+ * How: greedy maximum coverage with δ-balls: the candidate whose ball holds the most points not
  * yet covered (by a labelled point's ball or an earlier pick's) first; once all is covered, the
  * rest in seeded random order. δ is given, or the authors' purity rule picks it: the largest δ
  * with 95% of the balls pure under a k-means clustering into as many clusters as classes.
- * Direction: most newly covered points first.
  * The ball graph takes O(N²·d) work over the N labelled and unlabelled points, each pair once,
  * in one pass with the purity rule's (`purityBallGraph`), and O(N + edges) memory; give a
  * backbone's embeddings for the paper's setting.

@@ -1,9 +1,7 @@
 import type { Strategy } from "./strategy.js"
 
 /**
- * Random sampling — the passive-learning baseline every active-learning paper reports.
- * Rule: k candidates uniformly at random.
- * Direction: none (no order).
+ * Random sampling, the passive-learning baseline (its rule and direction: `doc`, below).
  */
 export const random: Strategy = {
   name: "random",

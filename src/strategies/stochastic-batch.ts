@@ -3,11 +3,9 @@ import type { ScoredStrategy, Strategy } from "./strategy.js"
 import { topK } from "./kernels/top-k.js"
 
 /**
- * Stochastic batch acquisition — Kirsch, Farquhar, Atighehchian, Jesson, Branchaud-Charron & Gal
- * (2023), "Stochastic Batch Acquisition: A Simple Baseline for Deep Active Learning", TMLR.
- * Rule: instead of the top k of a score, draw k candidates without replacement with probability
- * ∝ the score's power, softmax or softrank weight at temperature τ, over any scored strategy.
- * Direction: random, weighted toward the end of the score the base strategy queries first.
+ * Stochastic batch acquisition (its paper, rule and direction: `doc`, below).
+ * How: instead of the top k of a score, draw k candidates without replacement with probability ∝
+ * the score's power, softmax or softrank weight at temperature τ, over any scored strategy.
  */
 export const stochasticBatch = (base: ScoredStrategy, options: StochasticBatchOptions): Strategy => {
   const temperature = options.temperature ?? 1

@@ -3,11 +3,10 @@ import { tidyValue } from "../runtime/tidy-value.js"
 import type { SelectionInput, Strategy } from "./strategy.js"
 
 /**
- * Subsampling — a wrapper any strategy composes with (what `--pool_subset` does for a whole run,
- * as Gal et al. 2017 scored 2,000 of MNIST's pool).
- * Rule: the base strategy, on a seeded random subset of max(m, k) candidates (all of them when
+ * Subsampling, a wrapper any strategy composes with: what `--pool_subset` does for a whole run
+ * (its rule and direction: `doc`, below).
+ * How: the base strategy, on a seeded random subset of max(m, k) candidates (all of them when
  * fewer).
- * Direction: the base strategy's.
  */
 export const subsample = (base: Strategy, m: number): Strategy => {
   if (!(Number.isInteger(m) && m > 0)) throw new RangeError(`subsample needs a positive whole number of candidates, got ${m}`)

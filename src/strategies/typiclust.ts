@@ -8,12 +8,10 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * TypiClust — Hacohen, Dekel & Weinshall (2022), "Active Learning on a Budget: Opposite
- * Strategies Suit High and Low Budgets", ICML; for the low-budget / cold-start regime.
- * Rule: cluster the embeddings of the labelled and unlabelled examples into |L| + k clusters and
+ * TypiClust (its paper, rule and direction: `doc`, below).
+ * How: cluster the embeddings of the labelled and unlabelled examples into |L| + k clusters and
  * query, from the least covered (then largest) clusters, the most typical example, typicality =
  * inverse mean distance to its 20 nearest neighbours.
- * Direction: the most typical (densest) candidate of the least covered cluster first.
  * (The paper clusters self-supervised features: give deal a backbone and --embedding_space backbone
  * for that; by default it clusters the model's penultimate embeddings.)
  */

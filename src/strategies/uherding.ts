@@ -5,13 +5,11 @@ import { tieBreakRanks } from "./kernels/tie-break.js"
 import { required, type Strategy } from "./strategy.js"
 
 /**
- * Uncertainty herding (UHerding) — Bae, Kim, Iwasaki & Ha (2025), "Uncertainty Herding: One
- * Active Learning Method for All Label Budgets", ICLR.
- * Rule: MaxHerding's greedy coverage with each point's coverage weighted by its margin
- * uncertainty 1 − (p₁ − p₂) (labelled points 0; all 1 before any label, which is MaxHerding),
- * the kernel's bandwidth the smallest distance between two labelled points (the authors'
- * adaptive δ; 1 with fewer than two). Probabilities may be temperature-scaled (p^(1/T), renormalised).
- * Direction: largest uncertainty-weighted coverage gain first.
+ * Uncertainty herding (UHerding) (its paper, rule and direction: `doc`, below).
+ * How: MaxHerding's greedy coverage with each point's coverage weighted by its margin uncertainty
+ * 1 − (p₁ − p₂) (labelled points 0; all 1 before any label, which is MaxHerding), the kernel's
+ * bandwidth the smallest distance between two labelled points (the authors' adaptive δ; 1 with
+ * fewer than two). Probabilities may be temperature-scaled (p^(1/T), renormalised).
  */
 export const uherding = (options: { readonly temperature?: number; readonly bandwidth?: number } = {}): Strategy => ({
   name: "uherding",

@@ -3,10 +3,7 @@ import { scoredStrategy } from "./scoring.js"
 import { required } from "./strategy.js"
 
 /**
- * Variation ratios — Freeman (1965), "Elementary Applied Statistics"; with MC dropout, Gal, Islam
- * & Ghahramani (2017), ICML.
- * Rule: the fraction of the T MC-dropout passes whose predicted class is not the modal one, 1 − f_mode / T.
- * Direction: highest variation ratio first.
+ * Variation ratios (its paper, rule and direction: `doc`, below).
  */
 export const variationRatios = scoredStrategy({
   name: "variation-ratios",

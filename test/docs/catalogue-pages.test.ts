@@ -1,6 +1,6 @@
 // docs/strategies.md and docs/stopping.md list the catalogues as the catalogues describe
 // themselves: the committed pages are what `npm run docs` makes of them.
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { cataloguePages, withSection } from "../../src/cli/catalogue-pages.js"
@@ -20,6 +20,15 @@ describe("the catalogue pages", () => {
     for (const s of strategyCatalogue) expect(strategies).toContain(`| \`${s.name}\` |`)
     const stopping = readFileSync(join(root, "docs/stopping.md"), "utf8")
     for (const name of Object.keys(stoppingCatalogue)) expect(stopping).toContain(`| \`${name}\` |`)
+  })
+
+  it("come from each strategy's and criterion's doc alone: no header says the rule or direction again", () => {
+    const twice = ["src/strategies", "src/stopping"].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((f) => f.endsWith(".ts"))
+        .flatMap((f) => (/^ \* (Rule|Direction):/m.test(readFileSync(join(root, dir, f), "utf8")) ? [`${dir}/${f}`] : []))
+    )
+    expect(twice).toEqual([])
   })
 
   it("refuse a page without its markers", () => {
