@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: {
     alias: {
-      "deal/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
-      deal: fileURLToPath(new URL("./src/index.ts", import.meta.url))
+      "deal-active-learning/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+      "deal-active-learning": fileURLToPath(new URL("./src/index.ts", import.meta.url))
     }
   },
   test: {

@@ -7,7 +7,7 @@ import { Effect, Layer } from "effect"
 import {
   activeLearning, Backend, loadMnist, Progress, RandomStream, scoringStrategy, subsample,
   type ModelFactory, type Oracle
-} from "deal"
+} from "deal-active-learning"
 
 // 1. A model factory: a small softmax regression, seeded by deal.
 const softmaxRegression: ModelFactory = ({ inputShape, numClasses, seed }) =>

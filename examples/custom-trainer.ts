@@ -6,7 +6,7 @@ import { Effect, Layer } from "effect"
 import {
   acquireDisposable, activeLearning, Backend, entropy, fitModel, loadMnist, mlp, numClasses, Progress, RandomStream, Rng, subsample,
   Trainer, type ModelFactory
-} from "deal"
+} from "deal-active-learning"
 
 export const constantSteps = (factory: ModelFactory, steps: number, batchSize: number, epochsUsed: Array<number>) =>
   Layer.effect(

@@ -4,7 +4,7 @@
 import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs-core"
 import { Effect } from "effect"
-import { Backend, classificationMetrics, loadMnist, loadModel, meanProbabilities, modelOutputs } from "deal"
+import { Backend, classificationMetrics, loadMnist, loadModel, meanProbabilities, modelOutputs } from "deal-active-learning"
 
 export const mcTestAccuracy = (modelDir: string, samples = 100, seed = 1) =>
   Effect.gen(function* () {

@@ -22,7 +22,7 @@ import { Effect } from "effect"
 import {
   Backend, classificationMetrics, fitModel, loadMnist, meanProbabilities, modelCatalogue, modelOutputs, RandomStream,
   readCheckpoint, readResultsFile, readSpecFile, reseedDropout, resolveSpec, splitValidation, subsample
-} from "deal"
+} from "deal-active-learning"
 
 
 export interface ArchitectureRow {

@@ -1,11 +1,11 @@
 /**
- * `deal/testing`: property-test your own query strategies with the invariants deal's catalogue is
+ * `deal-active-learning/testing`: property-test your own query strategies with the invariants deal's catalogue is
  * tested with. fast-check arbitraries for probability matrices, MC-dropout samples and
  * embeddings, a generator of whole selection inputs ("worlds") for whatever a strategy needs,
  * and `strategyLaws(strategy)`: the laws every strategy must obey, one check per law.
  *
  * ```ts
- * import { strategyLaws } from "deal/testing"
+ * import { strategyLaws } from "deal-active-learning/testing"
  * for (const law of strategyLaws(myStrategy)) it(law.name, law.check)
  * ```
  *

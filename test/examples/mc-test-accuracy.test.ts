@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { Backend, Progress, runExperiment } from "deal"
+import { Backend, Progress, runExperiment } from "deal-active-learning"
 import { mcTestAccuracy } from "../../examples/mc-test-accuracy.js"
 
 describe("examples/mc-test-accuracy.ts", () => {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
-import { embeddingsOf, probabilityMatrixOf } from "deal/testing"
+import { embeddingsOf, probabilityMatrixOf } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
 import { badge, badgeSeeds, badgeSeedsOnBackend, type FactorisedEmbeddings, gradientSquaredDistancesTo, gradientSquaredNorms } from "../../src/strategies/badge.js"

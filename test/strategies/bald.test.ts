@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
-import { mcSamples } from "deal/testing"
+import { mcSamples } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { baldScore, meanProbabilities } from "../../src/strategies/mc-scores.js"
 import { entropyScore } from "../../src/strategies/kernels/entropy.js"

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
-import { mcSamplesOf, selectOn, strategyWorld } from "deal/testing"
+import { mcSamplesOf, selectOn, strategyWorld } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { RandomStream } from "../../src/runtime/random.js"
 import { bald } from "../../src/strategies/bald.js"

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
-import { selectOn, strategyWorld } from "deal/testing"
+import { selectOn, strategyWorld } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { findStrategy } from "../../src/strategies/catalogue.js"
 import { orientedRanks, weightedCombination } from "../../src/strategies/combination.js"

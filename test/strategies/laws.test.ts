@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
-import { strategyLaws } from "deal/testing"
+import { strategyLaws } from "deal-active-learning/testing"
 import { findStrategy, strategyCatalogue } from "../../src/strategies/catalogue.js"
 import { entropyScore } from "../../src/strategies/kernels/entropy.js"
 import { maxProbability } from "../../src/strategies/least-confidence.js"
@@ -21,14 +21,14 @@ describe("the strategy tests", () => {
   })
 })
 
-describe.each(strategyCatalogue.map((s) => [s.name, s] as const))("strategy %s obeys the laws of deal/testing", (_, strategy) => {
+describe.each(strategyCatalogue.map((s) => [s.name, s] as const))("strategy %s obeys the laws of deal-active-learning/testing", (_, strategy) => {
   // the adversarial strategies run a model per selection: fewer runs keep the suite fast
   const numRuns = strategy.needs.includes("model") ? 8 : 25
   for (const law of strategyLaws(strategy, { numRuns })) it(law.name, law.check)
 })
 
 describe.each(["balanced(entropy)", "balanced(coreset)", "subsample(bald,5)", "subsample(badge,4)"].map((n) => [n, findStrategy(n)!] as const))(
-  "wrapper %s obeys the laws of deal/testing",
+  "wrapper %s obeys the laws of deal-active-learning/testing",
   (_, strategy) => {
     for (const law of strategyLaws(strategy, { numRuns: 15 })) it(law.name, law.check)
   }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
-import { selectOn } from "deal/testing"
+import { selectOn } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 import { bald } from "../../src/strategies/bald.js"
 import { margin } from "../../src/strategies/margin.js"

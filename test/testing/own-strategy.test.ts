@@ -1,8 +1,8 @@
-// The example of deal/testing in docs/library.md: a user's own strategy checked against the laws.
+// The example of deal-active-learning/testing in docs/library.md: a user's own strategy checked against the laws.
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
-import { scoredStrategy, type Strategy } from "deal"
-import { strategyLaws } from "deal/testing"
+import { scoredStrategy, type Strategy } from "deal-active-learning"
+import { strategyLaws } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 
 beforeAll(() => tf.setBackend("cpu"))
