@@ -4,13 +4,10 @@ import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs-core"
 import * as tfl from "@tensorflow/tfjs-layers"
 import { Effect, Layer } from "effect"
-import {
-  activeLearning, Backend, loadMnist, Progress, RandomStream, scoringStrategy, subsample,
-  type ModelFactory, type Oracle
-} from "deal-active-learning"
+import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
 
 // 1. A model factory: a small softmax regression, seeded by deal.
-const softmaxRegression: ModelFactory = ({ inputShape, numClasses, seed }) =>
+const softmaxRegression: Models.ModelFactory = ({ inputShape, numClasses, seed }) =>
   tfl.sequential({
     layers: [
       tfl.layers.flatten({ inputShape: [...inputShape] }),
@@ -20,7 +17,7 @@ const softmaxRegression: ModelFactory = ({ inputShape, numClasses, seed }) =>
 
 // 2. A strategy from a plain scoring function over probabilities: the smallest
 //    ratio p₂ / p₁ is the most confident, so query the highest ratio first.
-const ratioOfTopTwo = scoringStrategy({
+const ratioOfTopTwo = Strategies.scoringStrategy({
   name: "top-two-ratio",
   rule: "highest p₂ / p₁ first",
   citation: "an example",
@@ -33,15 +30,15 @@ const ratioOfTopTwo = scoringStrategy({
 
 export const main = (out: string) =>
   Effect.gen(function* () {
-    const mnist = yield* loadMnist()
-    const train = subsample(mnist.train, 2000, RandomStream.make(1, "train"))
-    const test = subsample(mnist.test, 500, RandomStream.make(1, "test"))
+    const mnist = yield* Data.loadMnist()
+    const train = Data.subsample(mnist.train, 2000, Runtime.RandomStream.make(1, "train"))
+    const test = Data.subsample(mnist.test, 500, Runtime.RandomStream.make(1, "test"))
     // 3. An oracle: here it answers from the data's labels and counts the questions asked.
     let asked = 0
-    const oracle: Oracle["Type"] = {
+    const oracle: Loop.Oracle["Type"] = {
       label: (indices) => Effect.sync(() => ((asked += indices.length), indices.map((i) => train.y[i])))
     }
-    const summary = yield* activeLearning({
+    const summary = yield* Run.activeLearning({
       data: { train, test },
       model: softmaxRegression,
       strategy: ratioOfTopTwo,
@@ -50,7 +47,7 @@ export const main = (out: string) =>
       nInitLabeled: 20, nQuery: 20, nRound: 3, seed: 1, out
     })
     return { summary, asked }
-  }).pipe(Effect.provide(Layer.merge(Backend.layer("auto"), Progress.silent)))
+  }).pipe(Effect.provide(Layer.merge(Runtime.Backend.layer("auto"), Runtime.Progress.silent)))
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { summary, asked } = await Effect.runPromise(main("runs/custom-pipeline"))

@@ -4,28 +4,28 @@
 import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs-core"
 import { Effect } from "effect"
-import { Backend, classificationMetrics, loadMnist, loadModel, meanProbabilities, modelOutputs } from "deal-active-learning"
+import { Data, Models, Runtime, Strategies } from "deal-active-learning"
 
 export const mcTestAccuracy = (modelDir: string, samples = 100, seed = 1) =>
   Effect.gen(function* () {
-    yield* Backend // tfjs is ready once the layer has picked a backend
-    const { test } = yield* loadMnist()
-    const model = yield* loadModel(modelDir)
+    yield* Runtime.Backend // tfjs is ready once the layer has picked a backend
+    const { test } = yield* Data.loadMnist()
+    const model = yield* Models.loadModel(modelDir)
     const all = Int32Array.from(test.y, (_, i) => i)
-    const out = yield* modelOutputs(model, test, all, { probabilities: true, mc: { samples, seed } })
+    const out = yield* Models.modelOutputs(model, test, all, { probabilities: true, mc: { samples, seed } })
     const c = out.numClasses
-    const mean = tf.tidy(() => meanProbabilities(tf.tensor3d(out.mcProbabilities!, [out.n, samples, c])).dataSync() as Float32Array)
+    const mean = tf.tidy(() => Strategies.meanProbabilities(tf.tensor3d(out.mcProbabilities!, [out.n, samples, c])).dataSync() as Float32Array)
     model.dispose()
     return {
-      deterministic: classificationMetrics(out.probabilities!, test.y, c).accuracy,
-      mcDropout: classificationMetrics(mean, test.y, c).accuracy
+      deterministic: Models.classificationMetrics(out.probabilities!, test.y, c).accuracy,
+      mcDropout: Models.classificationMetrics(mean, test.y, c).accuracy
     }
   })
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const [dir, t] = process.argv.slice(2)
   const { deterministic, mcDropout } = await Effect.runPromise(
-    mcTestAccuracy(dir, t === undefined ? 100 : Number(t)).pipe(Effect.provide(Backend.layer("auto")))
+    mcTestAccuracy(dir, t === undefined ? 100 : Number(t)).pipe(Effect.provide(Runtime.Backend.layer("auto")))
   )
   console.log(`${dir}: test accuracy ${deterministic.toFixed(4)} with dropout off, ${mcDropout.toFixed(4)} as the mean of ${t ?? 100} MC-dropout passes`)
 }

@@ -19,10 +19,7 @@ import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs-core"
 import * as aq from "arquero"
 import { Effect } from "effect"
-import {
-  Backend, classificationMetrics, fitModel, loadMnist, meanProbabilities, modelCatalogue, modelOutputs, RandomStream,
-  readCheckpoint, readResultsFile, readSpecFile, reseedDropout, resolveSpec, splitValidation, subsample
-} from "deal-active-learning"
+import { Data, Models, Run, Runtime, Strategies } from "deal-active-learning"
 
 
 export interface ArchitectureRow {
@@ -39,7 +36,7 @@ export interface ArchitectureRow {
 /** `NAME` or `NAME@c`: a catalogue model and, optionally, its weight-decay constant. */
 const parseVariant = (variant: string, runWeightDecay: number) => {
   const [model, c] = variant.split("@")
-  if (modelCatalogue[model] === undefined) throw new Error(`unknown model '${model}' in variant '${variant}'`)
+  if (Models.modelCatalogue[model] === undefined) throw new Error(`unknown model '${model}' in variant '${variant}'`)
   const weightDecay = c === undefined ? runWeightDecay : Number(c)
   if (!(weightDecay >= 0)) throw new Error(`variant '${variant}': weight decay must be a number ≥ 0`)
   return { model, weightDecay }
@@ -53,17 +50,17 @@ export const architectureCheck = (
   options: { readonly mcSamples?: number; readonly verbose?: boolean } = {}
 ) =>
   Effect.gen(function* () {
-    yield* Backend
-    const { spec } = yield* Effect.flatMap(readSpecFile(runDir), (saved) => resolveSpec(saved))
-    const labeledOrder = (yield* readCheckpoint(runDir)).labeled.indices
-    const runAccuracy = new Map((yield* readResultsFile(runDir)).rounds.map((r) => [r.labeled, r.accuracy] as const))
-    const mnist = yield* loadMnist()
+    yield* Runtime.Backend
+    const { spec } = yield* Effect.flatMap(Run.readSpecFile(runDir), (saved) => Run.resolveSpec(saved))
+    const labeledOrder = (yield* Run.readCheckpoint(runDir)).labeled.indices
+    const runAccuracy = new Map((yield* Run.readResultsFile(runDir)).rounds.map((r) => [r.labeled, r.accuracy] as const))
+    const mnist = yield* Data.loadMnist()
     // The run's data, drawn as `deal run` draws it: its seeded subsamples (if any) of the 60,000
     // training and 10,000 test images, less its seeded validation set.
-    const all = subsample(mnist.train, spec.nTrain, RandomStream.make(spec.seed, "subsample", "train"))
-    const test = subsample(mnist.test, spec.nTest, RandomStream.make(spec.seed, "subsample", "test"))
+    const all = Data.subsample(mnist.train, spec.nTrain, Runtime.RandomStream.make(spec.seed, "subsample", "train"))
+    const test = Data.subsample(mnist.test, spec.nTest, Runtime.RandomStream.make(spec.seed, "subsample", "test"))
     const train =
-      spec.nValidation === undefined ? all : (yield* splitValidation(all, spec.nValidation, RandomStream.make(spec.seed, "validation"))).train
+      spec.nValidation === undefined ? all : (yield* Data.splitValidation(all, spec.nValidation, Runtime.RandomStream.make(spec.seed, "validation"))).train
     const testIndices = Int32Array.from(test.y, (_, i) => i)
     const initial = labeledOrder.subarray(0, spec.nInitLabeled)
     const rest = (() => {
@@ -77,31 +74,31 @@ export const architectureCheck = (
       const round = (n - spec.nInitLabeled) / spec.nQuery
       const sets = {
         run: labeledOrder.slice(0, n),
-        random: Int32Array.from([...initial, ...RandomStream.make(spec.seed, "architecture-check", "random", n).sample(rest, n - spec.nInitLabeled)])
+        random: Int32Array.from([...initial, ...Runtime.RandomStream.make(spec.seed, "architecture-check", "random", n).sample(rest, n - spec.nInitLabeled)])
       }
       for (const [set, indices] of Object.entries(sets) as Array<["run" | "random", Int32Array]>) {
         const labels = indices.map((i) => train.y[i])
         for (const { model: name, weightDecay } of variants.map((v) => parseVariant(v, spec.weightDecay ?? 0))) {
           for (let repeat = 0; repeat < repeats; repeat++) {
             const stream = (purpose: string) =>
-              repeat === 0 ? RandomStream.make(spec.seed, "round", round, purpose) : RandomStream.make(spec.seed, "architecture-check", repeat, n, purpose)
+              repeat === 0 ? Runtime.RandomStream.make(spec.seed, "round", round, purpose) : Runtime.RandomStream.make(spec.seed, "architecture-check", repeat, n, purpose)
             const init = stream("init")
-            const model = modelCatalogue[name].make({ weightDecay })({
+            const model = Models.modelCatalogue[name].make({ weightDecay })({
               inputShape: train.shape, numClasses: 10, seed: () => init.seed(), trainingSize: n
             })
-            reseedDropout(model, stream("dropout").seed())
-            yield* fitModel(model, train, indices, labels, spec, stream("train"))
+            Models.reseedDropout(model, stream("dropout").seed())
+            yield* Models.fitModel(model, train, indices, labels, spec, stream("train"))
             const T = options.mcSamples
-            const out = yield* modelOutputs(model, test, testIndices, {
+            const out = yield* Models.modelOutputs(model, test, testIndices, {
               probabilities: true,
               ...(T === undefined ? {} : { mc: { samples: T, seed: stream("mc").seed() } })
             })
             model.dispose()
-            const accuracy = classificationMetrics(out.probabilities!, test.y, 10).accuracy
+            const accuracy = Models.classificationMetrics(out.probabilities!, test.y, 10).accuracy
             const mcAccuracy =
               T === undefined
                 ? undefined
-                : classificationMetrics(tf.tidy(() => meanProbabilities(tf.tensor3d(out.mcProbabilities!, [out.n, T, 10])).dataSync() as Float32Array), test.y, 10).accuracy
+                : Models.classificationMetrics(tf.tidy(() => Strategies.meanProbabilities(tf.tensor3d(out.mcProbabilities!, [out.n, T, 10])).dataSync() as Float32Array), test.y, 10).accuracy
             rows.push({ set, labels: n, model: name, weightDecay, repeat, accuracy, ...(mcAccuracy === undefined ? {} : { mcAccuracy }) })
             const check = set === "run" && name === "gal-cnn" && weightDecay === spec.weightDecay && repeat === 0 ? ` (the run's round ${round}: ${runAccuracy.get(n)})` : ""
             const mc = mcAccuracy === undefined ? "" : `, ${mcAccuracy.toFixed(4)} with MC dropout`
@@ -138,7 +135,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const mc = flag("mc")
   const rows = await Effect.runPromise(
     architectureCheck(args[0], sizes, repeats, variants, { verbose: true, ...(mc === undefined ? {} : { mcSamples: Number(mc) }) }).pipe(
-      Effect.provide(Backend.layer("auto"))
+      Effect.provide(Runtime.Backend.layer("auto"))
     )
   )
   const out = flag("out")

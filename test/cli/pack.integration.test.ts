@@ -34,9 +34,9 @@ describe.skipIf(!reachable)("the packed package", () => {
     writeFileSync(
       join(app, "use.mjs"),
       [
-        'import { activeLearning, findStrategy } from "deal-active-learning"',
+        'import { Run, Strategies } from "deal-active-learning"',
         'import { strategyLaws } from "deal-active-learning/testing"',
-        'console.log(typeof activeLearning, findStrategy("EntropySampling").name, typeof strategyLaws)',
+        'console.log(typeof Run.activeLearning, Strategies.findStrategy("EntropySampling").name, typeof strategyLaws)',
         'await import("deal-active-learning/dist/src/strategies/kernels/top-k.js").then(() => console.log("internals import"), (e) => console.log(e.code))'
       ].join("\n")
     )

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { Backend, Progress, runExperiment } from "deal-active-learning"
+import { Run, Runtime } from "deal-active-learning"
 import { architectureCheck, summarize } from "../../experiments/scripts/gal-architecture.js"
 
 describe("experiments/scripts/gal-architecture.ts", () => {
   it.effect("re-trains a run's round exactly with the run's seeds, and trains both CNNs on its labelled set and a random one", () =>
     Effect.gen(function* () {
       const out = mkdtempSync(join(tmpdir(), "deal-gal-architecture-"))
-      yield* runExperiment(
+      yield* Run.runExperiment(
         {
           dataset: "mnist", strategy: "entropy", model: "gal-cnn", nTrain: 300, nTest: 200, nValidation: 20, nInitLabeled: 20,
           initialSelection: "balanced", nQuery: 10, nRound: 2, epochs: 2, batchSize: 16, weightDecay: 3.5, seed: 3
@@ -39,6 +39,6 @@ describe("experiments/scripts/gal-architecture.ts", () => {
       for (const r of none) expect(Math.abs(r.mcAccuracy! * 200 - Math.round(r.mcAccuracy! * 200))).toBeLessThan(1e-9)
       expect(rows[0].mcAccuracy).toBeUndefined()
       expect(summarize(none).columnNames()).toContain("mc_mean")
-    }).pipe(Effect.provide(Layer.merge(Backend.layer("auto"), Progress.silent)))
+    }).pipe(Effect.provide(Layer.merge(Runtime.Backend.layer("auto"), Runtime.Progress.silent)))
   , 120_000)
 })

@@ -1,14 +1,14 @@
 // The example of deal-active-learning/testing in docs/library.md: a user's own strategy checked against the laws.
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
-import { scoredStrategy, type Strategy } from "deal-active-learning"
+import { Strategies } from "deal-active-learning"
 import { strategyLaws } from "deal-active-learning/testing"
 import { beforeAll, describe, expect, it } from "vitest"
 
 beforeAll(() => tf.setBackend("cpu"))
 
 // Your strategy: the total variance over MC-dropout passes, Σ_c Var_t p_tc, highest first.
-const totalVariance = scoredStrategy({
+const totalVariance = Strategies.scoredStrategy({
   name: "total-variance",
   rule: "highest Σ_c Var_t p_tc over MC-dropout passes first",
   citation: "an example",
@@ -22,7 +22,7 @@ describe("my strategy", () => {
 })
 
 // The laws catch the usual mistakes: here, returning k indices when fewer candidates remain.
-const broken: Strategy = {
+const broken: Strategies.Strategy = {
   name: "first-k",
   aliases: [],
   doc: { rule: "the first k candidates", citation: "a broken example" },
