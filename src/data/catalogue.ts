@@ -115,7 +115,21 @@ export const datasetKind = (name: string, options: DatasetOptions = {}): Effect.
   return Effect.succeed(ref.format === "folder" ? "image" : options.text === undefined ? "tabular" : "text")
 }
 
-/** Loads a dataset by name: a built-in one, or `folder:PATH`, `csv:PATH`, `jsonl:PATH`. */
+/**
+ * Loads a dataset by name: a built-in one, or `folder:PATH`, `csv:PATH`, `jsonl:PATH`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect } from "effect"
+ * import { Data } from "deal-active-learning"
+ *
+ * // A dataset by the name --dataset_name takes: a built-in (mnist, fashion-mnist, spam), or folder:, csv:, jsonl: with a path.
+ * const spam = await Effect.runPromise(Data.loadDataset("spam", { seed: 1 }))
+ * assert.deepStrictEqual(spam.train.classNames, ["ham", "spam"])
+ * assert.ok(spam.train.texts !== undefined && Data.size(spam.test) > 0)
+ * ```
+ */
 export const loadDataset = (name: string, options: DatasetOptions = {}): Effect.Effect<DatasetSplits, DataError | DataConfigError> => {
   const ref = parseDatasetName(name)
   if (ref === undefined) return Effect.fail(unknown(name))

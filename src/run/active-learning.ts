@@ -77,6 +77,33 @@ export interface ActiveLearningConfig {
  * and oracle stages built from `config`, any of them replaceable (a model factory, a strategy,
  * an oracle, or a whole stage Layer of your own), run by the same loop with the same outputs as
  * `deal run`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // Points in the square [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const points = (n: number, seed: number): Data.Dataset => {
+ *   const r = Runtime.RandomStream.make(seed)
+ *   const x = Float32Array.from({ length: 2 * n }, () => 2 * r.next() - 1)
+ *   const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0))
+ *   return { name: "half-plane", x, shape: [2], y, classNames: ["below", "above"] }
+ * }
+ * const data = { train: points(300, 1), test: points(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ *
+ * // 10 labels, then 3 rounds of 10 queried by entropy; nothing is written without `out`.
+ * const summary = await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp({ hidden: 16 }), strategy: Strategies.entropy, train, nInitLabeled: 10, nQuery: 10, nRound: 3, seed: 1 }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.deepStrictEqual(summary.rounds.map((r) => r.labeled), [10, 20, 30, 40])
+ * assert.ok(summary.rounds[3].accuracy > 0.8)
+ * ```
  */
 export const activeLearning = (
   config: ActiveLearningConfig

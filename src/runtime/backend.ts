@@ -173,7 +173,20 @@ export const initBackend = (preference: BackendPreference = "auto", options: Bac
     )
   )
 
-/** The active tfjs backend, chosen once when the layer is built. */
+/**
+ * The active tfjs backend, chosen once when the layer is built.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect } from "effect"
+ * import { Runtime } from "deal-active-learning"
+ *
+ * // The tfjs backend as a service: "auto" takes WebGPU where a GPU answers, else wasm on every core, else cpu.
+ * const name = await Effect.runPromise(Effect.map(Runtime.Backend, (b) => b.name).pipe(Effect.provide(Runtime.Backend.layer("cpu"))))
+ * assert.strictEqual(name, "cpu")
+ * ```
+ */
 export class Backend extends Context.Tag("deal/Backend")<Backend, ActiveBackend>() {
   static layer(preference: BackendPreference = "auto", options: BackendOptions = {}): Layer.Layer<Backend, BackendError> {
     return Layer.effect(

@@ -81,7 +81,21 @@ export const stoppingNames: ReadonlyArray<string> = Object.keys(stoppingCatalogu
 /** The criteria that need no budget value: the ones post-hoc analysis evaluates by default. */
 export const methodNames: ReadonlyArray<string> = stoppingNames.filter((n) => !stoppingCatalogue[n].required)
 
-/** Parses `name` or `name=value` (e.g. `stabilizing-predictions`, `max-labels=1000`). */
+/**
+ * Parses `name` or `name=value` (e.g. `stabilizing-predictions`, `max-labels=1000`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Either } from "effect"
+ * import { Stopping } from "deal-active-learning"
+ *
+ * // A criterion by its command-line name, with its main parameter as name=value.
+ * const parsed = Stopping.parseStopping("stabilizing-predictions=0.98")
+ * assert.ok(Either.isRight(parsed) && parsed.right.name === "stabilizing-predictions=0.98")
+ * assert.ok(Either.isLeft(Stopping.parseStopping("stabilising-predictions")))
+ * ```
+ */
 export const parseStopping = (text: string): Either.Either<StoppingCriterion<any>, StoppingSpecError> => {
   const [name, value] = text.split("=", 2).map((s) => s.trim())
   const entry = stoppingCatalogue[name]

@@ -6,7 +6,21 @@ import { Continue, type Decision, Stop, type StoppingCriterion } from "./criteri
  */
 const combination = "a combination of criteria (no paper of its own)"
 
-/** Stops at the earliest member that decides to stop; every member sees every observation. */
+/**
+ * Stops at the earliest member that decides to stop; every member sees every observation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Stopping } from "deal-active-learning"
+ *
+ * // The first of several criteria to fire stops the run: a budget of 100 labels, or stable predictions.
+ * const stop = Stopping.anyOf([Stopping.maxLabels(100), Stopping.stabilizingPredictions()])
+ * const observation = { labeled: 120, stopSet: { predictions: Int32Array.of(0, 1), confidence: Float32Array.of(1, 1), entropy: Float32Array.of(0, 0) } } as unknown as Stopping.Observation
+ * const [, decision] = stop.step(stop.initial, observation)
+ * assert.ok(decision._tag === "Stop" && decision.criterion === "max-labels")
+ * ```
+ */
 export const anyOf = (criteria: ReadonlyArray<StoppingCriterion<any>>): StoppingCriterion<ReadonlyArray<unknown>> => {
   const names = criteria.map((c) => c.name).join(", ")
   return {

@@ -74,6 +74,18 @@ const findNamed = (name: string, catalogue: ReadonlyArray<Strategy>): Strategy |
  * scored strategies is written `entropy*0.7+bald*0.3` (a missing weight is 1); the wrappers
  * `balanced(S)` (class-balanced queries) and `subsample(S,m)` (S on m random candidates) take
  * any strategy written this way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Strategies } from "deal-active-learning"
+ *
+ * // A strategy by name, alias (DalMax's class names), wrapper or weighted combination, as --strategy_name takes them.
+ * assert.strictEqual(Strategies.findStrategy("EntropySampling")?.name, "entropy")
+ * assert.strictEqual(Strategies.findStrategy("balanced(subsample(margin, 100))")?.name, "balanced(subsample(margin,100))")
+ * assert.deepStrictEqual(Strategies.findStrategy("entropy*0.7+bald*0.3")?.needs, ["probabilities", "mcProbabilities"])
+ * assert.strictEqual(Strategies.findStrategy("entropi"), undefined)
+ * ```
  */
 export const findStrategy = (name: string, catalogue: ReadonlyArray<Strategy> = strategyCatalogue): Strategy | undefined => {
   const named = findNamed(name, catalogue)
