@@ -15,3 +15,4 @@ export { tokenize, buildVocabulary, vectorize, textDatasets, type TextOptions, t
 export * from "./pool.js"
 export { initialIndices, subsample, splitValidation, type InitialSelection } from "./split.js"
 export { appendLabeled, emptyLabeledSet, labeledSet, labelOf, type LabeledSet } from "./labeled-set.js"
+export { halfPlane } from "./toy.js"

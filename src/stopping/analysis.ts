@@ -47,14 +47,8 @@ export interface StopPoint {
  * import { Effect, Layer } from "effect"
  * import { Data, Loop, Models, Run, Runtime, Stopping, Strategies } from "deal-active-learning"
  *
- * // Points in the square [-1, 1]², of class 1 above the diagonal x + y = 0.
- * const points = (n: number, seed: number): Data.Dataset => {
- *   const r = Runtime.RandomStream.make(seed)
- *   const x = Float32Array.from({ length: 2 * n }, () => 2 * r.next() - 1)
- *   const y = Int32Array.from({ length: n }, (_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0))
- *   return { name: "half-plane", x, shape: [2], y, classNames: ["below", "above"] }
- * }
- * const data = { train: points(300, 1), test: points(200, 2) }
+ * // A toy dataset: points in [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const data = { train: Data.halfPlane(300, 1), test: Data.halfPlane(200, 2) }
  * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
  * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
  *
