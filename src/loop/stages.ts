@@ -62,7 +62,33 @@ export interface Evaluation {
   readonly predicted: Int32Array
 }
 
-/** Stage `evaluate`: metrics and predictions of a model on a labelled set (test, validation). */
+/**
+ * Stage `evaluate`: metrics and predictions of a model on a labelled set (test, validation).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // A toy dataset: points in [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const data = { train: Data.halfPlane(300, 1), test: Data.halfPlane(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ * // An evaluator of your own: deal's, wrapped to note the size of each set it measures (here the test set, each round).
+ * const measured: Array<number> = []
+ * const evaluator = Layer.effect(
+ *   Loop.Evaluator,
+ *   Effect.map(Loop.Evaluator, (inner) => ({ evaluate: (model: Parameters<typeof inner.evaluate>[0], set: Data.Dataset) => (measured.push(Data.size(set)), inner.evaluate(model, set)) }))
+ * ).pipe(Layer.provide(Loop.modelEvaluator))
+ * await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp({ hidden: 16 }), strategy: Strategies.entropy, train, nInitLabeled: 10, nQuery: 10, nRound: 2, seed: 1, stages: { evaluator } }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.deepStrictEqual(measured, [200, 200, 200])
+ * ```
+ */
 export class Evaluator extends Context.Tag("deal/Evaluator")<
   Evaluator,
   { readonly evaluate: (model: tfl.LayersModel, data: Dataset) => Effect.Effect<Evaluation> }
@@ -82,7 +108,33 @@ export interface QueryResult {
   readonly selectSeconds: number
 }
 
-/** Stages `score` and `select`: which unlabelled examples to query next. */
+/**
+ * Stages `score` and `select`: which unlabelled examples to query next.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // A toy dataset: points in [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const data = { train: Data.halfPlane(300, 1), test: Data.halfPlane(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ * // A querier of your own: deal's, for the margin strategy, wrapped to note how many examples each round's pool still holds.
+ * const unlabelled: Array<number> = []
+ * const querier = Layer.effect(
+ *   Loop.Querier,
+ *   Effect.map(Loop.Querier, (inner) => ({ ...inner, query: (input: Parameters<typeof inner.query>[0]) => (unlabelled.push(Data.unlabeledIndices(input.pool).length), inner.query(input)) }))
+ * ).pipe(Layer.provide(Loop.strategyQuerier(Strategies.margin)))
+ * await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp({ hidden: 16 }), strategy: Strategies.random, train, nInitLabeled: 10, nQuery: 10, nRound: 2, seed: 1, stages: { querier } }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.deepStrictEqual(unlabelled, [290, 280])
+ * ```
+ */
 export class Querier extends Context.Tag("deal/Querier")<
   Querier,
   {
@@ -100,6 +152,30 @@ export class Querier extends Context.Tag("deal/Querier")<
 /**
  * Stage `observe`: what the stopping criteria see of a round's model beyond its metrics: its
  * predictions on the stop set (a fixed sample of the initial pool).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert"
+ * import { Effect, Layer } from "effect"
+ * import { Data, Loop, Models, Run, Runtime, Strategies } from "deal-active-learning"
+ *
+ * // A toy dataset: points in [-1, 1]², of class 1 above the diagonal x + y = 0.
+ * const data = { train: Data.halfPlane(300, 1), test: Data.halfPlane(200, 2) }
+ * const train = { epochs: 20, batchSize: 16, learningRate: 0.05 }
+ * const backend = Layer.merge(Runtime.Backend.layer("cpu"), Runtime.Progress.silent)
+ * // An observer of your own: deal's, wrapped to note the stop set it predicts (a seeded sample of the initial unlabelled pool, here all 290).
+ * const stopSets: Array<number> = []
+ * const observer = Layer.effect(
+ *   Loop.Observer,
+ *   Effect.map(Loop.Observer, (inner) => ({ observe: (input: Parameters<typeof inner.observe>[0]) => (stopSets.push(input.stopSet.length), inner.observe(input)) }))
+ * ).pipe(Layer.provide(Loop.stopSetObserver))
+ * await Effect.runPromise(
+ *   Run.activeLearning({ data, model: Models.mlp({ hidden: 16 }), strategy: Strategies.entropy, train, nInitLabeled: 10, nQuery: 10, nRound: 2, seed: 1, stages: { observer } }).pipe(
+ *     Effect.provide(backend)
+ *   )
+ * )
+ * assert.deepStrictEqual(stopSets, [290, 290, 290])
+ * ```
  */
 export class Observer extends Context.Tag("deal/Observer")<
   Observer,

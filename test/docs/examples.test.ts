@@ -18,7 +18,7 @@ describe("the @examples of the API", () => {
 
   it("cover the entry points a user starts from", () => {
     const entryPoints = [
-      "run-activeLearning", "run-runExperiment", "loop-Trainer", "loop-Oracle", "loop-RunReporter", "loop-runLoop",
+      "run-activeLearning", "run-runExperiment", "loop-Trainer", "loop-Evaluator", "loop-Observer", "loop-Querier", "loop-Oracle", "loop-RunReporter", "loop-runLoop",
       "strategies-Strategy", "strategies-scoringStrategy", "strategies-scoredStrategy", "strategies-findStrategy",
       "stopping-criterionFamily", "stopping-anyOf", "stopping-parseStopping", "stopping-analyzeStopping",
       "data-loadMnist", "data-loadTable", "data-loadDataset", "testing-strategyLaws", "runtime-RandomStream", "runtime-Backend"
