@@ -99,6 +99,8 @@ describe.skipIf(chromium === undefined)("deal label in a real browser (puppeteer
       await waitFor(url, (s) => s.labeled === 11 && s.version >= 2)
       // the items shown now come from a retrained model, and the page says so
       for (let i = 0; i < 12; i++) await answer()
+      // the page may be between batches (its queue empty, "loading the next items…"): wait for the next item
+      await page.waitForSelector("#item pre")
       const note = await page.$eval("#note", (e) => e.textContent)
       expect(note).toMatch(/^chosen by model [1-9]\d*$/)
       const progress = await page.$eval("#progress", (e) => e.textContent)
