@@ -18,7 +18,10 @@ import { centringOffsetOf, productColumns, rowSquaredNormsOf } from "./distances
  * queue are measured again (eight at a time, one product of the rows with them), until the top
  * is fresh. When a pick covers few points better (at most 256), every gain is instead made exact
  * again from those points' products with every row, and the next top needs no measuring.
- * K(x_i, x_j) is only computed where it can exceed m_j: ‖x_i − x_j‖² < −h²·ln m_j.
+ * K(x_i, x_j) is only computed where it can exceed m_j: ‖x_i − x_j‖² < −h²·ln m_j. A point's
+ * distance to itself is 0, as the authors' code forces it: from float32 products it comes out
+ * near 1e-7, which at the small bandwidths of near-duplicate labelled points (h ≲ 2e-3) would
+ * make K(x, x) fall below 1 and change the picks.
  */
 export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, weight: Float64Array, bandwidth: number, rank: Int32Array): Int32Array => {
   const N = x.shape[0]
@@ -46,7 +49,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
         // an exp only where the labelled row covers j better than the rows before it
         for (let j = 0, e = 0; j < N; j++)
           for (let i = r0; i < r1; i++, e++) {
-            const squared = norms[i] + norms[j] - 2 * products[e]
+            const squared = i === j ? 0 : norms[i] + norms[j] - 2 * products[e]
             if (squared < within[j]) cover(j, kernel(squared))
           }
       },
@@ -62,7 +65,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
         const [wj, limitJ, mj, nj] = [weight[j], within[j], covered[j], norms[j]]
         let gj = 0
         for (let i = a0, e = (j - b0) * A; i < a1 && i <= j; i++, e++) {
-          const squared = norms[i] + nj - 2 * products[e]
+          const squared = i === j ? 0 : norms[i] + nj - 2 * products[e]
           if (i >= labeled && wj !== 0 && squared < limitJ) gain[i] += wj * (kernel(squared) - mj)
           if (i !== j && weight[i] !== 0 && squared < within[i]) gj += weight[i] * (kernel(squared) - covered[i])
         }
@@ -81,7 +84,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
         for (let j = 0; j < N; j++) {
           const w = weight[j]
           if (w === 0) continue
-          const squared = norms[r] + norms[j] - 2 * block.products[j * block.width + c]
+          const squared = r === j ? 0 : norms[r] + norms[j] - 2 * block.products[j * block.width + c]
           if (squared < within[j]) g += w * (kernel(squared) - covered[j])
         }
         gain[r] = g
@@ -110,7 +113,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
       const rising: Array<number> = []
       const before: Array<number> = []
       for (let j = 0; j < N; j++) {
-        const k = kernel(norms[best] + norms[j] - 2 * products[j * width + column])
+        const k = kernel(best === j ? 0 : norms[best] + norms[j] - 2 * products[j * width + column])
         if (k <= covered[j]) continue
         rising.push(j)
         before.push(covered[j])
@@ -127,7 +130,7 @@ export const herdingSelect = (x: tf.Tensor2D, labeled: number, want: number, wei
           if (w === 0) return
           const limit = old > 0 ? -Math.log(old) / scale : Number.POSITIVE_INFINITY
           for (let i = 0; i < N; i++) {
-            const squared = norms[i] + norms[j] - 2 * block.products[i * block.width + c]
+            const squared = i === j ? 0 : norms[i] + norms[j] - 2 * block.products[i * block.width + c]
             if (!(squared < limit)) continue
             const k = kernel(squared)
             gain[i] -= w * (k - old - (k > now ? k - now : 0))
