@@ -16,9 +16,10 @@ import { required, type Strategy } from "./strategy.js"
  * The dropped features are zeroed and the kept ones left as they are, as scikit-activeml's
  * `DropQuery` does (`X_dropout[dropout_mask] = 0.0`, read in its source), so deal picks what that
  * peer picks. The authors' own code is reported to rescale the kept features by 1/(1 − p), as
- * inverted dropout does; with p = 0.75 that quadruples them, which moves a linear head's logits
- * further, so more predictions change and more candidates pass the filter. `rate` and this choice
- * stay as the peer's until a comparison on the authors' code says otherwise.
+ * inverted dropout does, which keeps each feature's expected value (unrescaled, the input shrinks
+ * to about a quarter at p = 0.75); the two can differ in which predictions change and so in which
+ * candidates pass the filter. This choice stays the peer's until a comparison with the authors'
+ * code says otherwise.
  */
 export const dropquery = (options: { readonly rate?: number; readonly passes?: number; readonly batchSize?: number } = {}): Strategy => ({
   name: "dropquery",
