@@ -9,6 +9,12 @@ import { type ScoredStrategy, type Strategy, isScored, required, unionNeeds } fr
  * candidates, in the order it chose them), taken class by predicted class so that each class gets
  * ⌊k/C⌋ (the remainder to seeded classes); a class with too few candidates leaves its share to the
  * base order.
+ * Where it differs from small-text's ClassBalancer (read in its source, `_get_rebalancing_distribution`):
+ * small-text also counts the labelled set. It gives the k queries, one at a time, to the class
+ * whose share falls furthest short of max(labelled counts) − its labelled count, so that the
+ * labelled set moves toward balance; deal splits k evenly whatever is labelled. The two agree when
+ * the labelled classes are even (nothing labelled, for instance); with 5 labels of class 0, none of
+ * class 1 and k = 4, small-text aims for [0, 4] and deal takes [2, 2].
  */
 export const balanced = (base: Strategy): Strategy => ({
   name: `balanced(${base.name})`,
